@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Measures the opshub bridge beside the stock vertx-web SockJS bridge, scenario by scenario, with one load client.
+#
+#   bench/compare.sh [--quick] [--only a,b,c,d,ramp] [--servers opshub,stock] [--out DIR] [--port P] [--no-build]
+#
+# For each scenario it starts ONE server (never two at once), waits for /eventbus/info, runs
+# bench/target/opshub-bench.jar against it with --server-pid (server CPU per 100k deliveries, RSS start/peak/end),
+# stops that server, then does the same with the other one. Results: DIR/<scenario>-<server>.json (+ .txt, logs),
+# DIR/table.md (markdown table for docs/BENCHMARKS.md) and DIR/machine.md. Every run is bounded in time; the script
+# only ever kills the PIDs it started itself.
+#
+# Scenarios (issue 3), 200-byte pad:
+#   a     1,000 connections x 200 msg/s = 200,000 deliveries/s
+#   b     1,000 connections x  10 msg/s
+#   c    10,000 connections x  10 msg/s (RSS)
+#   d     1,000 connections x 100 msg/s, one connection stops reading for 60 s, then reconnects with its last
+#         epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness)
+#   ramp  stock bridge only, 1,000 connections x 20 and 50 msg/s: where the baseline breaks
+#
+# JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_JAR="$ROOT/bench/target/opshub-bench.jar"
+HUB_JAR="$ROOT/hub/target/opshub.jar"
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
+CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms512m -Xmx2g -XX:+UseG1GC"}
+PAYLOAD=200
+
+QUICK=0
+ONLY="a,b,c,d,ramp"
+SERVERS="opshub,stock"
+OUT="$ROOT/bench/target/compare-$(date -u +%Y%m%dT%H%M%SZ)"
+PORT=${PORT:-18480}
+BUILD=1
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --only) ONLY="$2"; shift ;;
+    --servers) SERVERS="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    --port) PORT="$2"; shift ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 64 ;;
+  esac
+  shift
+done
+
+if [ "$QUICK" = 1 ]; then
+  WARMUP=3; DURATION=8; C_CONNS=2000; D_DURATION=20; D_STALL=10
+else
+  WARMUP=10; DURATION=30; C_CONNS=10000; D_DURATION=75; D_STALL=60
+fi
+
+# 10,000 client sockets in one process and as many in the server: raise the descriptor limit as far as allowed
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+mkdir -p "$OUT"
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+if [ "$BUILD" = 1 ] && { [ ! -f "$BENCH_JAR" ] || { [[ ",$SERVERS," == *",opshub,"* ]] && [ ! -f "$HUB_JAR" ]; }; }; then
+  log "building (mvn -q -o -DskipTests package)"
+  (cd "$ROOT" && mvn -q -o -DskipTests package)
+fi
+[ -f "$BENCH_JAR" ] || { echo "missing $BENCH_JAR" >&2; exit 1; }
+
+STARTED_PIDS=()
+SERVER_PID=""
+stop_server() {
+  local pid="$1"
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() { for pid in "${STARTED_PIDS[@]}"; do stop_server "$pid"; done; }
+trap cleanup EXIT INT TERM
+
+# port must be free: another server still bound there would be measured instead of ours
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+
+start_server() { # server rate logfile -> sets SERVER_PID
+  local server="$1" rate="$2" logfile="$3"
+  for _ in $(seq 1 50); do port_free && break; sleep 0.2; done
+  port_free || { log "port $PORT is busy"; return 1; }
+  case "$server" in
+    opshub)
+      [ -f "$HUB_JAR" ] || { log "missing $HUB_JAR"; return 1; }
+      local data; data=$(mktemp -d "$OUT/hub-data.XXXX")
+      # shellcheck disable=SC2086
+      java $SERVER_JVM_OPTS -jar "$HUB_JAR" --http-port "$PORT" --data-dir "$data" \
+        --bench-rate "$rate" --bench-payload "$PAYLOAD" >"$logfile" 2>&1 &
+      ;;
+    stock)
+      # shellcheck disable=SC2086
+      java $SERVER_JVM_OPTS -jar "$BENCH_JAR" stock-server --port "$PORT" \
+        --rate "$rate" --payload "$PAYLOAD" >"$logfile" 2>&1 &
+      ;;
+  esac
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/eventbus/info" 2>/dev/null; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "$server exited at start, see $logfile"; return 1; }
+    sleep 0.5
+  done
+  log "$server not ready after 60 s, see $logfile"
+  return 1
+}
+
+run_one() { # scenario server conns rate duration [extra client args...]
+  local scenario="$1" server="$2" conns="$3" rate="$4" duration="$5"; shift 5
+  local base="$OUT/$scenario-$server"
+  [[ ",$SERVERS," == *",$server,"* ]] || return 0
+  log "scenario $scenario on $server: $conns connections x $rate msg/s $*"
+  if ! start_server "$server" "$rate" "$base.server.log"; then
+    stop_server "$SERVER_PID"; return 0
+  fi
+  sleep 2   # let the publisher and (opshub) the engine start before connections arrive
+  local bound=$((WARMUP + duration + 180))
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 "$bound" java $CLIENT_JVM_OPTS -jar "$BENCH_JAR" \
+    --url "http://127.0.0.1:$PORT/eventbus" --conns "$conns" --rate "$rate" --warmup "$WARMUP" --duration "$duration" \
+    --server-pid "$SERVER_PID" --scenario "$scenario" --label "$server" --json "$base.json" "$@" \
+    >"$base.txt" 2>"$base.progress.log" || log "client exited with $? (see $base.progress.log)"
+  cat "$base.txt" >&2 || true
+  stop_server "$SERVER_PID"
+  SERVER_PID=""
+}
+
+{
+  echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
+  echo "- cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "- memory: $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
+  echo "- java: $(java -version 2>&1 | head -1)"
+  echo "- kernel: $(uname -r)"
+  echo "- server JVM flags: $SERVER_JVM_OPTS"
+  echo "- client JVM flags: $CLIENT_JVM_OPTS"
+  echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), warmup ${WARMUP} s, measured ${DURATION} s (d: ${D_DURATION} s, stall ${D_STALL} s)"
+} >"$OUT/machine.md"
+
+has() { [[ ",$ONLY," == *",$1,"* ]]; }
+if has a; then run_one a opshub 1000 200 "$DURATION"; run_one a stock 1000 200 "$DURATION"; fi
+if has b; then run_one b opshub 1000 10 "$DURATION"; run_one b stock 1000 10 "$DURATION"; fi
+if has c; then run_one c opshub "$C_CONNS" 10 "$DURATION"; run_one c stock "$C_CONNS" 10 "$DURATION"; fi
+if has d; then
+  run_one d opshub 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
+  run_one d stock 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
+fi
+if has ramp; then
+  run_one ramp20 stock 1000 20 "$DURATION"
+  run_one ramp50 stock 1000 50 "$DURATION"
+fi
+
+echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.md"
+reports=()
+for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock; do
+  [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")
+done
+if [ ${#reports[@]} -gt 0 ]; then
+  java -jar "$BENCH_JAR" table "${reports[@]}" >"$OUT/table.md"
+  cat "$OUT/machine.md" "$OUT/table.md"
+fi
+log "results in $OUT"

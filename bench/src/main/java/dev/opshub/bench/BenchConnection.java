@@ -1,0 +1,330 @@
+package dev.opshub.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * One SockJS WebSocket connection of the load: opens, registers on the address, counts what arrives (loss and
+ * duplicates from body {@code seq}, latency from body {@code ts}) and, when it is one of the stalling ones, stops
+ * reading, then comes back with the last {@code epoch}/{@code offset} it saw. Every method runs on its loop's
+ * event-loop thread.
+ */
+final class BenchConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchConnection.class);
+
+  enum State { IDLE, CONNECTING, OPEN, STALLED, DRAINING, CLIENT_CLOSING, RECONNECTING, RESUMED, CLOSED }
+
+  private final ClientLoopVerticle loop;
+  private final RunState run;
+  final int index;
+  final boolean stalls;
+
+  private State state = State.IDLE;
+  private WebSocket ws;
+  private long pingTimer = -1;
+  private String closeFrame;
+  private boolean everOpened;
+
+  private long expectedSeq = -1;
+  private long seqLost;
+  private long seqDuplicates;
+  private long messages;
+
+  // only for stalling connections
+  private String lastEpoch;
+  private long lastOffset = -1;
+  private long messagesBeforeStall = -1;
+  private long messagesAtResume = -1;
+  private long messagesAtReconnect = -1;
+  private String closedBy = "none";
+  private String closeReason;
+  private long resumeFrom = -1;
+  private String resumeEpoch;
+  private boolean reconnected;
+  private String reconnectError;
+  private long expectedOffset = -1;
+  private long firstOffsetAfterReconnect = -1;
+  private long snapshotMessages;
+  private long offsetGaps;
+  private long offsetDuplicates;
+  private boolean epochChanged;
+
+  BenchConnection(ClientLoopVerticle loop, RunState run, int index, boolean stalls) {
+    this.loop = loop;
+    this.run = run;
+    this.index = index;
+    this.stalls = stalls;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** Completes when the WebSocket handshake is done or failed (failures are counted here). */
+  Future<Void> connect() {
+    state = state == State.IDLE ? State.CONNECTING : State.RECONNECTING;
+    return loop.openWebSocket(index).transform(ar -> {
+      if (ar.succeeded()) {
+        attach(ar.result());
+      } else if (state == State.RECONNECTING) {
+        reconnectError = String.valueOf(ar.cause().getMessage());
+        state = State.CLOSED;
+      } else {
+        state = State.CLOSED;
+        run.failed(failureReason(ar.cause()));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void attach(WebSocket socket) {
+    ws = socket;
+    closeFrame = null;
+    socket.textMessageHandler(this::onFrame);
+    socket.closeHandler(v -> onClose());
+    socket.exceptionHandler(e -> LOG.debug("connection {}: {}", index, e.toString()));
+  }
+
+  private void onFrame(String frame) {
+    if (frame.isEmpty()) return;
+    switch (frame.charAt(0)) {
+      case 'o' -> onOpen();
+      case 'a' -> onMessages(frame);
+      case 'c' -> closeFrame = closeReasonOf(frame);
+      default -> {
+        // 'h' heartbeat: nothing to do
+      }
+    }
+  }
+
+  private void onOpen() {
+    JsonObject headers = new JsonObject();
+    if (state == State.RECONNECTING) {
+      if (lastEpoch != null && lastOffset >= 0) {
+        resumeEpoch = lastEpoch;
+        resumeFrom = lastOffset;
+        expectedOffset = lastOffset + 1;
+        headers.put("epoch", lastEpoch).put("offset", Long.toString(lastOffset));
+      }
+      reconnected = true;
+      messagesAtReconnect = messages;
+      state = State.RESUMED;
+    } else {
+      state = State.OPEN;
+      everOpened = true;
+      run.opened.increment();
+      run.open.incrementAndGet();
+    }
+    send(new JsonObject().put("type", "register").put("address", loop.address()).put("headers", headers));
+    pingTimer = loop.vertx().setPeriodic(loop.pingJitter(), loop.pingInterval(), id -> send(ClientLoopVerticle.PING));
+  }
+
+  private void send(JsonObject message) {
+    send(message.encode());
+  }
+
+  private void send(String message) {
+    WebSocket socket = ws;
+    if (socket != null && !socket.isClosed()) {
+      socket.writeTextMessage(new JsonArray().add(message).encode());
+    }
+  }
+
+  private void onMessages(String frame) {
+    long nowMicros = nowMicros();
+    boolean measuring = run.measuring();
+    boolean recording = !stalls && run.recording();
+    run.frames.increment();
+    if (measuring) run.measuredFrames.increment();
+    loop.forEachMessage(frame, text -> {
+      BridgeMessage m = loop.scratch().read(text, stalls);
+      switch (m.type) {
+        case REC -> onDelivery(m, nowMicros, measuring, recording);
+        case ERR -> run.error(m.error);
+        default -> {
+          // pong or anything else
+        }
+      }
+    });
+  }
+
+  private void onDelivery(BridgeMessage m, long nowMicros, boolean measuring, boolean recording) {
+    messages++;
+    run.messages.increment();
+    if (measuring) run.measuredMessages.increment();
+    if (recording && m.ts > 0) loop.recordLatency(Math.max(0, nowMicros - m.ts * 1000));
+    if (stalls) {
+      if (m.snapshot) {
+        snapshotMessages++;
+        return;
+      }
+      trackOffset(m);
+    }
+    if (m.seq < 0) return;
+    if (expectedSeq < 0 || m.seq == expectedSeq) {
+      expectedSeq = m.seq + 1;
+    } else if (m.seq > expectedSeq) {
+      long gap = m.seq - expectedSeq;
+      seqLost += gap;
+      if (!stalls) run.lost.add(gap);
+      expectedSeq = m.seq + 1;
+    } else {
+      seqDuplicates++;
+      if (!stalls) run.duplicates.increment();
+    }
+  }
+
+  private void trackOffset(BridgeMessage m) {
+    if (m.epoch == null || m.offset < 0) return;
+    if (state == State.RESUMED) {
+      if (firstOffsetAfterReconnect < 0) {
+        firstOffsetAfterReconnect = m.offset;
+        if (resumeEpoch != null && !resumeEpoch.equals(m.epoch)) epochChanged = true;
+        if (expectedOffset < 0) expectedOffset = m.offset;
+      }
+      if (m.offset == expectedOffset) {
+        expectedOffset++;
+      } else if (m.offset > expectedOffset) {
+        offsetGaps += m.offset - expectedOffset;
+        expectedOffset = m.offset + 1;
+      } else {
+        offsetDuplicates++;
+      }
+    }
+    lastEpoch = m.epoch;
+    lastOffset = m.offset;
+  }
+
+  /** Stops reading: the server's writes back up into the kernel buffers, then its own queue. */
+  void stall() {
+    if (state != State.OPEN || ws == null) return;
+    state = State.STALLED;
+    messagesBeforeStall = messages;
+    ws.pause();
+  }
+
+  /** Reads again (draining what the kernel held); if the server does not close it within drainMs, closes it. */
+  void unstall(long drainMs) {
+    if (state != State.STALLED) return;
+    state = State.DRAINING;
+    messagesAtResume = messages;
+    ws.resume();
+    loop.vertx().setTimer(Math.max(1, drainMs), id -> {
+      if (state == State.DRAINING) {
+        state = State.CLIENT_CLOSING;
+        closedBy = "client";
+        ws.close((short) 1000, "bench_reconnect");
+      }
+    });
+  }
+
+  private void onClose() {
+    if (pingTimer >= 0) {
+      loop.vertx().cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
+    String reason = closeFrame != null ? closeFrame : wsCloseReason();
+    State was = state;
+    if (run.finishing()) {
+      state = State.CLOSED;
+      return;
+    }
+    switch (was) {
+      case CONNECTING -> {
+        state = State.CLOSED;
+        run.failed("closed_before_open: " + reason);
+      }
+      case STALLED, DRAINING -> {
+        closedBy = "server";
+        closeReason = reason;
+        run.closed(reason);
+        run.open.decrementAndGet();
+        if (messagesAtResume < 0) messagesAtResume = messages;
+        connect();
+      }
+      case CLIENT_CLOSING -> {
+        closeReason = "not closed by server";
+        run.open.decrementAndGet();
+        connect();
+      }
+      case RECONNECTING -> {
+        state = State.CLOSED;
+        reconnectError = "closed_before_open: " + reason;
+      }
+      default -> {
+        state = State.CLOSED;
+        run.closed(reason);
+        if (was == State.OPEN) run.open.decrementAndGet();
+      }
+    }
+  }
+
+  /** Closes without counting (end of run). */
+  void shutdown() {
+    if (pingTimer >= 0) {
+      loop.vertx().cancelTimer(pingTimer);
+      pingTimer = -1;
+    }
+    WebSocket socket = ws;
+    if (socket != null && !socket.isClosed()) socket.close();
+  }
+
+  long seqLost() {
+    return seqLost;
+  }
+
+  long seqDuplicates() {
+    return seqDuplicates;
+  }
+
+  StallReport stallReport() {
+    long drained = messagesAtResume < 0 ? 0
+      : (messagesAtReconnect >= 0 ? messagesAtReconnect : messages) - messagesAtResume;
+    long after = messagesAtReconnect < 0 ? 0 : messages - messagesAtReconnect;
+    return new StallReport(index, Math.max(0, messagesBeforeStall), drained, closedBy, closeReason, resumeEpoch, resumeFrom,
+      reconnected, reconnectError, firstOffsetAfterReconnect, after, snapshotMessages, offsetGaps, offsetDuplicates,
+      seqLost, seqDuplicates, epochChanged);
+  }
+
+  private String wsCloseReason() {
+    Short code = ws == null ? null : ws.closeStatusCode();
+    if (code == null) return "connection_dropped";
+    String text = ws.closeReason();
+    return "ws " + code + (text == null || text.isEmpty() ? "" : " " + text);
+  }
+
+  /** {@code c[3000,"Go away!"]} -> {@code 3000 Go away!}. */
+  static String closeReasonOf(String frame) {
+    try {
+      JsonArray array = new JsonArray(frame.substring(1));
+      return array.getValue(0) + (array.size() > 1 ? " " + array.getValue(1) : "");
+    } catch (RuntimeException e) {
+      return frame;
+    }
+  }
+
+  private static String failureReason(Throwable cause) {
+    String name = cause.getClass().getSimpleName();
+    String message = cause.getMessage();
+    if (message == null) return name;
+    // keep the reason short and free of per-connection details (ports, ids) so identical failures add up
+    int cut = message.indexOf(':');
+    return name + ": " + (cut > 0 ? message.substring(0, cut) : message);
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  boolean everOpened() {
+    return everOpened;
+  }
+}

@@ -1,0 +1,230 @@
+package dev.opshub.engine;
+
+import dev.opshub.contract.Addresses;
+import dev.opshub.contract.Headers;
+import dev.opshub.hub.NodeLocalMap;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The engine role: takes part in the leader election ({@link LeaderElection}: the oldest member with the engine
+ * role is active, the others wait as standby) and, while active, runs the single writer of every {@code ops.*}
+ * stream: a {@link SequencedPublisher} with a new epoch, the {@link EngineHealthVerticle}, the domain engine and,
+ * when asked, the {@link BenchPublisher}. It steps down (closing the publisher, undeploying those) when it is no
+ * longer the leader. Elections are re-run on every membership change (local event {@link #MEMBERSHIP_CHANGED})
+ * and every {@link #RECHECK_MS}.
+ *
+ * <p>Config: {@code {"nodeId":..,"dataDir":"./data","autoDrills":false,"benchRate":0,"benchPayload":200}};
+ * {@code nodeId}, {@code dataDir} and {@code autoDrills} are handed to the domain engine.
+ */
+public final class EngineVerticle extends VerticleBase {
+
+  /** Node-local address (published local-only) on which the hub signals a membership change. */
+  public static final String MEMBERSHIP_CHANGED = "opshub.local.membership";
+  /** Node-local address on which this verticle signals it became active or standby. */
+  public static final String ENGINE_CHANGED = "opshub.local.engine";
+  /** Cluster-wide map holding the greatest epoch given so far (so a new leader goes strictly higher). */
+  public static final String EPOCH_MAP = "opshub.engine";
+  /** Safety net for missed membership events. */
+  public static final long RECHECK_MS = 1_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
+  private static final String EPOCH_KEY = "epoch";
+
+  private enum Phase { STANDBY, ACTIVATING, ACTIVE, DEACTIVATING }
+
+  private final Membership membership;
+  private final Function<StreamPublisher, Deployable> domainEngine;
+  private Phase phase = Phase.STANDBY;
+  private Future<Void> transition = Future.succeededFuture();
+  private SequencedPublisher publisher;
+  private final List<String> children = new ArrayList<>();
+  private long greatestSeenEpoch;
+  private String standbyUnder = "";
+
+  /**
+   * @param membership   the cluster's members (a single member when not clustered)
+   * @param domainEngine makes the domain engine verticle for a new publisher, or null to run without one
+   */
+  public EngineVerticle(Membership membership, Function<StreamPublisher, Deployable> domainEngine) {
+    this.membership = membership;
+    this.domainEngine = domainEngine;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
+    Future<Void> changes = vertx.eventBus().<Object>localConsumer(MEMBERSHIP_CHANGED, m -> evaluate()).completion();
+    // standby engines watch the active one's epoch, so a takeover always goes higher
+    Future<Void> health = vertx.eventBus().<Object>consumer(Addresses.HEALTH, this::seeEpoch).completion();
+    vertx.setPeriodic(RECHECK_MS, id -> evaluate());
+    return Future.all(changes, health).compose(v -> evaluate());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (publisher != null) {
+      publisher.close();
+    }
+    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
+    LOG.info("engine stopped");
+    return Future.succeededFuture();
+  }
+
+  /** True while this node runs the active engine. */
+  public boolean isActive() {
+    return phase == Phase.ACTIVE;
+  }
+
+  /** The active epoch, or 0 when standby. */
+  public long epoch() {
+    return phase == Phase.ACTIVE && publisher != null ? publisher.epoch() : 0;
+  }
+
+  private Future<Void> evaluate() {
+    if (phase == Phase.ACTIVATING || phase == Phase.DEACTIVATING) {
+      return transition;
+    }
+    List<ClusterMember> members = membership.members();
+    boolean leader = LeaderElection.isLeader(membership.selfId(), members);
+    if (leader && phase == Phase.STANDBY) {
+      transition = activate().eventually(() -> {
+        evaluate();
+        return Future.succeededFuture();
+      });
+      return transition;
+    }
+    if (!leader && phase == Phase.ACTIVE) {
+      transition = deactivate().eventually(() -> {
+        evaluate();
+        return Future.succeededFuture();
+      });
+      return transition;
+    }
+    if (!leader) {
+      String current = LeaderElection.leader(members).orElse("none");
+      if (!current.equals(standbyUnder)) {
+        standbyUnder = current;
+        LOG.info("engine standby, active engine on node {}", current);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> activate() {
+    phase = Phase.ACTIVATING;
+    return nextEpoch()
+        .compose(epoch -> {
+          publisher = new SequencedPublisher(vertx.eventBus(), epoch);
+          return deployChildren(publisher);
+        })
+        .andThen(ar -> {
+          if (ar.succeeded()) {
+            phase = Phase.ACTIVE;
+            standbyUnder = "";
+            LOG.info("engine active, epoch={}", publisher.epoch());
+            signal(true);
+          } else {
+            LOG.error("engine activation failed, will retry", ar.cause());
+            if (publisher != null) {
+              publisher.close();
+            }
+            undeployChildren().onComplete(v -> phase = Phase.STANDBY);
+          }
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> deactivate() {
+    phase = Phase.DEACTIVATING;
+    long epoch = publisher.epoch();
+    publisher.close();
+    return undeployChildren().andThen(ar -> {
+      phase = Phase.STANDBY;
+      LOG.info("engine stepped down from epoch={}", epoch);
+      signal(false);
+    });
+  }
+
+  private Future<Void> deployChildren(StreamPublisher streams) {
+    JsonObject config = config();
+    JsonObject domainConfig = new JsonObject()
+        .put("nodeId", config.getString("nodeId", membership.selfId()))
+        .put("dataDir", config.getString("dataDir", "./data"))
+        .put("autoDrills", config.getBoolean("autoDrills", false));
+    List<Deployable> verticles = new ArrayList<>();
+    verticles.add(new EngineHealthVerticle(streams));
+    if (domainEngine != null) {
+      verticles.add(domainEngine.apply(streams));
+    }
+    int benchRate = config.getInteger("benchRate", 0);
+    if (benchRate > 0) {
+      verticles.add(new BenchPublisher(streams, benchRate, config.getInteger("benchPayload", 200)));
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Deployable verticle : verticles) {
+      chain = chain.compose(v -> vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(domainConfig.copy()))
+          .map(id -> {
+            children.add(id);
+            return null;
+          }));
+    }
+    return chain;
+  }
+
+  private Future<Void> undeployChildren() {
+    List<Future<Void>> undeploys = new ArrayList<>();
+    for (int i = children.size() - 1; i >= 0; i--) {
+      undeploys.add(vertx.undeploy(children.get(i)));
+    }
+    children.clear();
+    return Future.join(undeploys).mapEmpty();
+  }
+
+  private Future<Long> nextEpoch() {
+    long now = System.currentTimeMillis();
+    return vertx.sharedData().<String, Long>getAsyncMap(EPOCH_MAP)
+        .compose(map -> map.get(EPOCH_KEY).compose(stored -> {
+          long epoch = LeaderElection.nextEpoch(now, Math.max(stored == null ? 0 : stored, greatestSeenEpoch));
+          return storeEpoch(map, epoch);
+        }))
+        .recover(e -> {
+          LOG.warn("epoch map unavailable ({}), using local knowledge", e.toString());
+          return Future.succeededFuture(LeaderElection.nextEpoch(now, greatestSeenEpoch));
+        })
+        .andThen(ar -> greatestSeenEpoch = Math.max(greatestSeenEpoch, ar.result()));
+  }
+
+  private static Future<Long> storeEpoch(AsyncMap<String, Long> map, long epoch) {
+    return map.put(EPOCH_KEY, epoch).map(epoch);
+  }
+
+  private void seeEpoch(Message<Object> message) {
+    String epoch = message.headers().get(Headers.EPOCH);
+    if (epoch != null) {
+      try {
+        greatestSeenEpoch = Math.max(greatestSeenEpoch, Long.parseLong(epoch));
+      } catch (NumberFormatException ignored) {
+        // not ours to judge; the bridge reports malformed headers
+      }
+    }
+  }
+
+  private void signal(boolean active) {
+    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, Boolean.toString(active));
+    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_EPOCH, active ? Long.toString(publisher.epoch()) : "0");
+    vertx.eventBus().publish(ENGINE_CHANGED, active, new DeliveryOptions().setLocalOnly(true));
+  }
+}

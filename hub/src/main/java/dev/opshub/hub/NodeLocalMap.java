@@ -1,0 +1,33 @@
+package dev.opshub.hub;
+
+/**
+ * Keys of the node-local shared map {@value #NAME} (String values), which the hub keeps and the web verticle
+ * reads for {@code /health}.
+ */
+public final class NodeLocalMap {
+
+  /** {@code vertx.sharedData().getLocalMap(NAME)}. */
+  public static final String NAME = "opshub.node";
+  /** This node's id. */
+  public static final String NODE_ID = "nodeId";
+  /** This node's roles, a comma list. */
+  public static final String ROLES = "roles";
+  /** JSON array string of {@code {"nodeId","roles","self","activeEngine"}}, oldest member first. */
+  public static final String MEMBERS = "members";
+  /** {@code "true"} when the node runs in a cluster. */
+  public static final String CLUSTERED = "clustered";
+  /**
+   * {@code "true"} when an engine is active as far as this node knows: this node's own engine is active, or
+   * another member with the engine role leads the election.
+   */
+  public static final String ENGINE_ACTIVE = "engineActive";
+  /** {@code "true"} when this node runs the active engine. */
+  public static final String ENGINE_LOCAL_ACTIVE = "engineLocalActive";
+  /** Epoch of this node's active engine, {@code "0"} when standby or none. */
+  public static final String ENGINE_EPOCH = "engineEpoch";
+  /** Node id of the member that runs (or is about to run) the active engine, empty when none. */
+  public static final String ENGINE_NODE = "engineNode";
+
+  private NodeLocalMap() {
+  }
+}

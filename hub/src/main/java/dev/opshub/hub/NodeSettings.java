@@ -1,0 +1,51 @@
+package dev.opshub.hub;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a node is started with, validated ({@link OpshubCommand} builds it from flags, environment and
+ * config file).
+ *
+ * @param roles            roles to run, never empty
+ * @param clustered        join the Hazelcast cluster
+ * @param httpPort         HTTP port of the web role
+ * @param host             HTTP bind address of the web role
+ * @param clusterMembers   TCP-IP join members overriding cluster.xml's (empty: keep the file's)
+ * @param clusterInterface interface to bind and announce overriding cluster.xml's, or null
+ * @param clusterPort      first Hazelcast port overriding cluster.xml's, or null
+ * @param clusterName      cluster name overriding cluster.xml's, or null
+ * @param clusterConfig    Hazelcast XML file, or null for the cluster.xml bundled in the jar
+ * @param operatorToken    the operator token
+ * @param tokenGenerated   true when the token was generated (so it is printed)
+ * @param dataDir          where the engine writes after-action reports
+ * @param autoDrills       keep drills running one after another
+ * @param benchRate        messages per second on ops.bench (0 = off)
+ * @param benchPayload     pad bytes per bench message
+ * @param bridge           bridge options for the web verticle (BridgeOptions JSON), maybe empty
+ * @param allowedOrigins   origins allowed on the bridge endpoint (empty: the web verticle's default)
+ */
+public record NodeSettings(Set<Role> roles, boolean clustered, int httpPort, String host, List<String> clusterMembers,
+                           String clusterInterface, Integer clusterPort, String clusterName, Path clusterConfig,
+                           String operatorToken, boolean tokenGenerated, Path dataDir, boolean autoDrills,
+                           int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins) {
+
+  public NodeSettings {
+    roles = Set.copyOf(roles);
+    clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
+  }
+
+  /** Roles as wire names in a stable order (agents, engine, web). */
+  public List<String> roleNames() {
+    return java.util.Arrays.stream(Role.values()).filter(roles::contains).map(Role::wireName).collect(Collectors.toList());
+  }
+}

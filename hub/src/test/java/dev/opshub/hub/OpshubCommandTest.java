@@ -1,0 +1,143 @@
+package dev.opshub.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+class OpshubCommandTest {
+
+  private static NodeSettings settings(Map<String, String> env, JsonObject file, String... args) {
+    return OpshubCommand.parse(env, file, args).settings();
+  }
+
+  @Test
+  void defaultsRunEveryRoleAloneOn8080WithAGeneratedToken() {
+    NodeSettings s = settings(Map.of(), new JsonObject());
+    assertThat(s.roles()).containsExactlyInAnyOrder(Role.AGENTS, Role.ENGINE, Role.WEB);
+    assertThat(s.roleNames()).containsExactly("agents", "engine", "web");
+    assertThat(s.clustered()).isFalse();
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.host()).isEqualTo("0.0.0.0");
+    assertThat(s.tokenGenerated()).isTrue();
+    assertThat(s.operatorToken()).hasSize(32);
+    assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(s.benchRate()).isZero();
+    assertThat(s.benchPayload()).isEqualTo(200);
+    assertThat(s.clusterMembers()).isEmpty();
+    assertThat(s.clusterPort()).isNull();
+  }
+
+  @Test
+  void flagsAreParsed() {
+    NodeSettings s = settings(Map.of(), new JsonObject(), "--roles", "web, engine", "--cluster", "--http-port", "8082",
+        "--cluster-members", "10.0.0.5,10.0.0.6:5702", "--cluster-interface", "10.0.0.4", "--cluster-port", "5801",
+        "--cluster-name", "drills", "--operator-token", "s3cret", "--auto-drills", "--bench-rate", "100000",
+        "--bench-payload", "16", "--allowed-origins", "https://a.example, https://b.example");
+    assertThat(s.roles()).isEqualTo(Set.of(Role.WEB, Role.ENGINE));
+    assertThat(s.roleNames()).containsExactly("engine", "web");
+    assertThat(s.clustered()).isTrue();
+    assertThat(s.httpPort()).isEqualTo(8082);
+    assertThat(s.clusterMembers()).containsExactly("10.0.0.5", "10.0.0.6:5702");
+    assertThat(s.clusterInterface()).isEqualTo("10.0.0.4");
+    assertThat(s.clusterPort()).isEqualTo(5801);
+    assertThat(s.clusterName()).isEqualTo("drills");
+    assertThat(s.operatorToken()).isEqualTo("s3cret");
+    assertThat(s.tokenGenerated()).isFalse();
+    assertThat(s.autoDrills()).isTrue();
+    assertThat(s.benchRate()).isEqualTo(100_000);
+    assertThat(s.benchPayload()).isEqualTo(16);
+    assertThat(s.allowedOrigins().getList()).containsExactly("https://a.example", "https://b.example");
+  }
+
+  @Test
+  void flagBeatsEnvironmentWhichBeatsConfigFile() {
+    JsonObject file = new JsonObject().put("http-port", 9001).put("roles", "web").put("clusterName", "from-file")
+        .put("cluster", true).put("bridge", new JsonObject().put("maxMessagesPerFrame", 5));
+    Map<String, String> env = Map.of("OPSHUB_HTTP_PORT", "9002", "OPSHUB_OPERATOR_TOKEN", "env-token");
+    NodeSettings fromEnv = settings(env, file);
+    assertThat(fromEnv.httpPort()).isEqualTo(9002);
+    assertThat(fromEnv.operatorToken()).isEqualTo("env-token");
+    assertThat(fromEnv.roleNames()).containsExactly("web");
+    assertThat(fromEnv.clusterName()).isEqualTo("from-file");
+    assertThat(fromEnv.clustered()).isTrue();
+    assertThat(fromEnv.bridge().getInteger("maxMessagesPerFrame")).isEqualTo(5);
+    NodeSettings fromFlag = settings(env, file, "--http-port", "9003");
+    assertThat(fromFlag.httpPort()).isEqualTo(9003);
+  }
+
+  @Test
+  void configFileIsCheckedForUnknownOptionsAndBadJson(@TempDir Path dir) throws Exception {
+    Path good = dir.resolve("good.json");
+    Files.writeString(good, "{\"roles\":\"agents,engine\",\"httpPort\":8181,\"allowedOrigins\":[\"https://x\"]}");
+    assertThat(OpshubCommand.loadConfigFile(good).getInteger("httpPort")).isEqualTo(8181);
+    NodeSettings s = settings(Map.of(), OpshubCommand.loadConfigFile(good));
+    assertThat(s.allowedOrigins().getList()).containsExactly("https://x");
+    Path unknown = dir.resolve("unknown.json");
+    Files.writeString(unknown, "{\"http-prot\":8181}");
+    assertThatThrownBy(() -> OpshubCommand.loadConfigFile(unknown)).hasMessageContaining("unknown option \"http-prot\"");
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{not json");
+    assertThatThrownBy(() -> OpshubCommand.loadConfigFile(bad)).hasMessageContaining("not a JSON object");
+    assertThat(OpshubCommand.findConfigPath(Map.of(), "--http-port", "1", "--config", "x.json")).isEqualTo(Path.of("x.json"));
+    assertThat(OpshubCommand.findConfigPath(Map.of("OPSHUB_CONFIG", "y.json"))).isEqualTo(Path.of("y.json"));
+  }
+
+  @Test
+  void invalidOptionsExitWithCode2AndAClearMessage() {
+    assertUsageError("unknown role 'cache'", "--roles", "web,cache");
+    assertUsageError("--http-port must be 1..65535", "--http-port", "70000");
+    assertUsageError("--cluster-port must be 1..65535", "--cluster-port", "0");
+    assertUsageError("Invalid value for option '--http-port'", "--http-port", "eighty");
+    assertUsageError("--bench-rate must be", "--bench-rate", "-1");
+    assertUsageError("Unknown option: '--frobnicate'", "--frobnicate");
+    assertUsageError("not host or host:port", "--cluster-members", "a:b:c:x,h:port");
+    assertUsageError("--roles: at least one", "--roles", ",");
+  }
+
+  @Test
+  void invalidConfigFileExitsWithCode2(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "[1,2]");
+    StringWriter err = new StringWriter();
+    int code = runCapturing(err, "--config", bad.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("not a JSON object");
+  }
+
+  @Test
+  void helpDocumentsEveryOptionWithItsDefault() {
+    StringWriter out = new StringWriter();
+    CommandLine line = OpshubCommand.commandLine(new OpshubCommand(), Map.of());
+    line.setOut(new PrintWriter(out));
+    assertThat(line.execute("--help")).isZero();
+    String help = out.toString();
+    for (String option : new String[] {"--roles", "--cluster", "--http-port", "--host", "--cluster-members",
+        "--cluster-interface", "--cluster-port", "--cluster-name", "--cluster-config", "--operator-token", "--config",
+        "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "OPSHUB_"}) {
+      assertThat(help).contains(option);
+    }
+    assertThat(help).contains("Default: agents,engine,web").contains("Default: 8080").contains("Default: ./data");
+  }
+
+  private static void assertUsageError(String message, String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(runCapturing(err, args)).as("exit code of %s", String.join(" ", args)).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+  }
+
+  private static int runCapturing(StringWriter err, String... args) {
+    // every case here is invalid, so the command fails before it would start a node
+    return OpshubCommand.execute(Map.of(), new PrintWriter(err, true), args);
+  }
+}

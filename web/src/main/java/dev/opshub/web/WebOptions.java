@@ -1,0 +1,183 @@
+package dev.opshub.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configuration of {@link WebVerticle}, read from the verticle's config JSON. The {@code streams},
+ * {@code bridge} and {@code allowedOrigins} entries are handed to the bridge as they are.
+ */
+public class WebOptions {
+
+  /** Interface the HTTP server binds to. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  /** HTTP port; 0 picks a free one. */
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  /** How long the REST gateway waits for the engine's reply. */
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+  /** Largest REST request body accepted (bigger ones get 413 {@code too_large}). */
+  public static final long DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+  private String host = DEFAULT_HOST;
+  private int httpPort = DEFAULT_HTTP_PORT;
+  private String nodeId = "local";
+  private List<String> roles = List.of("web");
+  private String operatorToken;
+  private JsonArray streams = new JsonArray();
+  private JsonObject bridge = new JsonObject();
+  private JsonArray allowedOrigins = new JsonArray();
+  private List<String> nodes = List.of();
+  private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
+
+  public WebOptions() {
+  }
+
+  public static WebOptions fromJson(JsonObject json) {
+    WebOptions o = new WebOptions();
+    o.setHost(json.getString("host", DEFAULT_HOST));
+    o.setHttpPort(json.getInteger("httpPort", DEFAULT_HTTP_PORT));
+    o.setNodeId(json.getString("nodeId", "local"));
+    o.setRoles(strings(json.getJsonArray("roles", new JsonArray().add("web"))));
+    o.setOperatorToken(json.getString("operatorToken"));
+    o.setStreams(json.getJsonArray("streams", new JsonArray()));
+    o.setBridge(json.getJsonObject("bridge", new JsonObject()));
+    o.setAllowedOrigins(json.getJsonArray("allowedOrigins", new JsonArray()));
+    o.setNodes(strings(json.getJsonArray("nodes", new JsonArray())));
+    o.setRequestTimeoutMs(json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
+    o.setBodyLimitBytes(json.getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES));
+    return o;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("host", host)
+        .put("httpPort", httpPort)
+        .put("nodeId", nodeId)
+        .put("roles", new JsonArray(List.copyOf(roles)))
+        .put("operatorToken", operatorToken)
+        .put("streams", streams.copy())
+        .put("bridge", bridge.copy())
+        .put("allowedOrigins", allowedOrigins.copy())
+        .put("nodes", new JsonArray(List.copyOf(nodes)))
+        .put("requestTimeoutMs", requestTimeoutMs)
+        .put("bodyLimitBytes", bodyLimitBytes);
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String::valueOf).toList();
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public WebOptions setHost(String host) {
+    this.host = Objects.requireNonNull(host, "host");
+    return this;
+  }
+
+  public int getHttpPort() {
+    return httpPort;
+  }
+
+  public WebOptions setHttpPort(int httpPort) {
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("httpPort must be 0..65535");
+    }
+    this.httpPort = httpPort;
+    return this;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public WebOptions setNodeId(String nodeId) {
+    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    return this;
+  }
+
+  public List<String> getRoles() {
+    return roles;
+  }
+
+  public WebOptions setRoles(List<String> roles) {
+    this.roles = List.copyOf(roles);
+    return this;
+  }
+
+  /** The operator token, or null when operator actions are disabled (every one is refused). */
+  public String getOperatorToken() {
+    return operatorToken;
+  }
+
+  public WebOptions setOperatorToken(String operatorToken) {
+    this.operatorToken = operatorToken == null || operatorToken.isEmpty() ? null : operatorToken;
+    return this;
+  }
+
+  public JsonArray getStreams() {
+    return streams;
+  }
+
+  public WebOptions setStreams(JsonArray streams) {
+    this.streams = Objects.requireNonNull(streams, "streams");
+    return this;
+  }
+
+  public JsonObject getBridge() {
+    return bridge;
+  }
+
+  public WebOptions setBridge(JsonObject bridge) {
+    this.bridge = Objects.requireNonNull(bridge, "bridge");
+    return this;
+  }
+
+  public JsonArray getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public WebOptions setAllowedOrigins(JsonArray allowedOrigins) {
+    this.allowedOrigins = Objects.requireNonNull(allowedOrigins, "allowedOrigins");
+    return this;
+  }
+
+  /** Base URLs of the web nodes a dashboard may fail over to; empty means only this node. */
+  public List<String> getNodes() {
+    return nodes;
+  }
+
+  public WebOptions setNodes(List<String> nodes) {
+    this.nodes = List.copyOf(nodes);
+    return this;
+  }
+
+  public long getRequestTimeoutMs() {
+    return requestTimeoutMs;
+  }
+
+  public WebOptions setRequestTimeoutMs(long requestTimeoutMs) {
+    if (requestTimeoutMs < 1) {
+      throw new IllegalArgumentException("requestTimeoutMs must be > 0");
+    }
+    this.requestTimeoutMs = requestTimeoutMs;
+    return this;
+  }
+
+  public long getBodyLimitBytes() {
+    return bodyLimitBytes;
+  }
+
+  public WebOptions setBodyLimitBytes(long bodyLimitBytes) {
+    if (bodyLimitBytes < 1) {
+      throw new IllegalArgumentException("bodyLimitBytes must be > 0");
+    }
+    this.bodyLimitBytes = bodyLimitBytes;
+    return this;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.opshub.web;
+
+import dev.opshub.web.api.ApiRouter;
+import dev.opshub.web.bridge.BridgeOptions;
+import dev.opshub.web.bridge.FanoutBridge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The HTTP side of a web node: {@code /health}, {@code /ready}, {@code /metrics}, the dashboards ({@code /ops},
+ * {@code /demo}, {@code /transparency}) with their scripts and webjars, the REST gateway under {@code /api} and
+ * the bridge at {@code /eventbus}. Configured by {@link WebOptions} JSON; on undeploy it tells every bridge client
+ * to reconnect elsewhere ({@code node_shutdown}) before the server closes.
+ */
+public class WebVerticle extends VerticleBase {
+
+  /** Node-local map the hub keeps about this node and the cluster (see the team contract). */
+  public static final String NODE_MAP = "opshub.node";
+  /** Close reason sent to every bridge client when this verticle is undeployed. */
+  public static final String SHUTDOWN_REASON = "node_shutdown";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
+  private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data:; connect-src 'self' http: https: ws: wss:; object-src 'none'; frame-ancestors 'none'";
+
+  private WebOptions options;
+  private FanoutBridge bridge;
+  private HttpServer server;
+  private PrometheusMeterRegistry prometheus;
+  private PrometheusMeterRegistry ownRegistry;
+  private volatile boolean ready;
+
+  @Override
+  public Future<?> start() {
+    options = WebOptions.fromJson(config());
+    prometheus = prometheusRegistry();
+    BridgeOptions bridgeOptions = BridgeOptions.fromConfig(config());
+    bridge = FanoutBridge.create(vertx, bridgeOptions, prometheus);
+
+    Router router = router(bridgeOptions);
+    Future<Void> bridgeStarted = bridge.start();
+    Future<HttpServer> listening = vertx.createHttpServer(bridgeOptions.applyTo(new HttpServerOptions()))
+        .requestHandler(router)
+        .listen(options.getHttpPort(), options.getHost());
+    return Future.all(bridgeStarted, listening).onSuccess(all -> {
+      server = listening.result();
+      ready = true;
+      LOG.info("web node {} listening on {}:{}", options.getNodeId(), options.getHost(), server.actualPort());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    ready = false;
+    Future<Void> drained = bridge == null ? Future.succeededFuture() : bridge.shutdown(SHUTDOWN_REASON)
+        .recover(err -> {
+          LOG.warn("bridge shutdown of node {} failed", options.getNodeId(), err);
+          return Future.succeededFuture();
+        });
+    return drained.compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .onComplete(ar -> {
+          if (ownRegistry != null) {
+            ownRegistry.close();
+          }
+        });
+  }
+
+  /** The port the server listens on (useful with port 0), or -1 before it listens. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  private PrometheusMeterRegistry prometheusRegistry() {
+    MeterRegistry shared = BackendRegistries.getDefaultNow();
+    if (shared instanceof PrometheusMeterRegistry registry) {
+      return registry;
+    }
+    ownRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return ownRegistry;
+  }
+
+  private Router router(BridgeOptions bridgeOptions) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::readiness);
+    router.get("/metrics").handler(this::metrics);
+
+    List<String> origins = bridgeOptions.getAllowedOrigins();
+    if (!origins.isEmpty()) {
+      // dashboards served by another node (failover list) fetch /eventbus/info cross-origin before the WebSocket
+      CorsHandler cors = origins.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
+      router.route("/eventbus/*").handler(cors.allowedMethod(HttpMethod.GET));
+    }
+    bridge.mount(router, "/eventbus");
+
+    ApiRouter api = new ApiRouter(vertx, options.getOperatorToken(), options.getRequestTimeoutMs(),
+        options.getBodyLimitBytes(), options::getNodes, () -> bridge.shutdown("closed_by_operator"));
+    router.route("/api/*").subRouter(api.router());
+
+    router.get("/").handler(ctx -> ctx.redirect("/ops"));
+    page(router, "/ops", "webroot/ops.html");
+    page(router, "/demo", "webroot/demo.html");
+    page(router, "/transparency", "webroot/transparency.html");
+    router.get("/js/*").handler(StaticHandler.create("webroot/js").setCachingEnabled(false));
+    router.get("/css/*").handler(StaticHandler.create("webroot/css").setCachingEnabled(false));
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    return router;
+  }
+
+  private static void page(Router router, String path, String file) {
+    router.get(path).handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("Referrer-Policy", "no-referrer")
+        .sendFile(file)
+        .onFailure(ctx::fail));
+  }
+
+  private void health(RoutingContext ctx) {
+    LocalMap<String, String> node = vertx.sharedData().getLocalMap(NODE_MAP);
+    JsonObject body = new JsonObject()
+        .put("status", "up")
+        .put("nodeId", node.getOrDefault("nodeId", options.getNodeId()))
+        .put("roles", roles(node))
+        .put("clustered", Boolean.parseBoolean(node.getOrDefault("clustered", "false")))
+        .put("members", members(node))
+        .put("engineActive", Boolean.parseBoolean(node.getOrDefault("engineActive", "false")))
+        .put("ready", ready)
+        .put("bridge", new JsonObject().put("connections", bridge.connections()));
+    json(ctx, 200, body);
+  }
+
+  private JsonArray roles(LocalMap<String, String> node) {
+    String roles = node.get("roles");
+    List<String> list = roles == null || roles.isBlank() ? options.getRoles()
+        : Arrays.stream(roles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return new JsonArray(List.copyOf(list));
+  }
+
+  private JsonArray members(LocalMap<String, String> node) {
+    String members = node.get("members");
+    if (members != null) {
+      try {
+        return new JsonArray(members);
+      } catch (DecodeException e) {
+        LOG.debug("node map holds unreadable members: {}", members);
+      }
+    }
+    return new JsonArray().add(new JsonObject().put("nodeId", options.getNodeId())
+        .put("roles", String.join(",", options.getRoles())).put("self", true));
+  }
+
+  private void readiness(RoutingContext ctx) {
+    json(ctx, ready ? 200 : 503, new JsonObject().put("ready", ready).put("nodeId", options.getNodeId()));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    vertx.executeBlocking(() -> prometheus.scrape(), false)
+        .onSuccess(text -> ctx.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+  }
+}

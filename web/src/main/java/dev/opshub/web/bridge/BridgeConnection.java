@@ -1,0 +1,579 @@
+package dev.opshub.web.bridge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One SockJS WebSocket connection: parses and checks what the client sends, holds its subscriptions and its
+ * bounded {@link ConnectionQueue}, and writes batched {@code a[...]} frames while the socket can take them.
+ * Everything here runs on the connection's own context.
+ */
+final class BridgeConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
+  private static final byte[] PONG = SockJs.element(new JsonObject().put("type", "pong"));
+
+  private final FanoutBridge bridge;
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final FlushScheduler scheduler;
+  private final BridgeOptions options;
+  private final BridgeMetrics metrics;
+  private final ConnectionQueue queue;
+  private final Map<String, Subscription> subscriptions = new HashMap<>();
+  private final long lingerNanos;
+  private final String id;
+
+  /** Set by {@link FlushScheduler}. */
+  boolean dirty;
+  private boolean closed;
+  private long lastInboundNanos;
+  private long lastWriteNanos;
+  private long tickTimer = -1;
+  private long lingerTimer = -1;
+  private long overflowTimer = -1;
+  private boolean overflowing;
+  private boolean droppedDuringOverflow;
+  private double tokens;
+  private long tokensAtNanos;
+  private long refusedWindowStart;
+  private int refusedInWindow;
+  private long windowStartNanos;
+  private int windowCount;
+  private int previousWindowCount;
+
+  BridgeConnection(FanoutBridge bridge, ServerWebSocket ws, Context context, FlushScheduler scheduler, String id) {
+    this.bridge = bridge;
+    this.ws = ws;
+    this.context = context;
+    this.scheduler = scheduler;
+    this.options = bridge.options();
+    this.metrics = bridge.metrics();
+    this.id = id;
+    this.queue = new ConnectionQueue(options.getMaxQueueMessages(), options.getMaxQueueBytes(), options.isConflation());
+    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(options.getMaxBatchDelay());
+    this.tokens = options.getMaxInboundPerSecond();
+  }
+
+  Context context() {
+    return context;
+  }
+
+  String id() {
+    return id;
+  }
+
+  void start() {
+    long now = System.nanoTime();
+    lastInboundNanos = now;
+    tokensAtNanos = now;
+    windowStartNanos = now;
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> {
+      touch();
+      error(BridgeError.INVALID_JSON, null, "binary frames are not part of the protocol");
+    });
+    ws.pongHandler(b -> touch());
+    ws.drainHandler(v -> flush());
+    ws.exceptionHandler(err -> LOG.debug("bridge connection {} failed", id, err));
+    ws.closeHandler(v -> cleanup());
+    // the HTTP server is shutting down gracefully: tell the client so it reconnects elsewhere
+    ws.shutdownHandler(v -> close(SockJs.CLOSE_SHUTDOWN, "server_shutdown"));
+    writeText(SockJs.OPEN);
+    long tick = Math.max(10, Math.min(options.getHeartbeatInterval(), options.getPingTimeout()) / 4);
+    tickTimer = bridge.vertx().setPeriodic(tick, t -> onTick());
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  private void touch() {
+    lastInboundNanos = System.nanoTime();
+  }
+
+  private void onText(String text) {
+    touch();
+    if (closed) {
+      return;
+    }
+    if (text.length() > options.getMaxFrameSize()) {
+      error(BridgeError.TOO_LARGE, null, "frame of " + text.length() + " chars exceeds " + options.getMaxFrameSize());
+      return;
+    }
+    String trimmed = text.trim();
+    if (trimmed.isEmpty()) {
+      return;
+    }
+    try {
+      if (trimmed.charAt(0) == '[') {
+        JsonArray array = new JsonArray(trimmed);
+        for (int i = 0; i < array.size() && !closed; i++) {
+          Object element = array.getValue(i);
+          if (element instanceof String s) {
+            onMessage(s);
+          } else {
+            error(BridgeError.INVALID_JSON, null, "a SockJS frame is an array of strings");
+          }
+        }
+      } else if (trimmed.charAt(0) == '"') {
+        onMessage((String) Json.decodeValue(trimmed));
+      } else {
+        error(BridgeError.INVALID_JSON, null, "a SockJS frame is an array of strings");
+      }
+    } catch (DecodeException | ClassCastException e) {
+      error(BridgeError.INVALID_JSON, null, "frame is not valid JSON");
+    }
+  }
+
+  private void onMessage(String text) {
+    metrics.clientMessages.increment();
+    if (!takeToken()) {
+      return;
+    }
+    if (text.length() > options.getMaxMessageSize()) {
+      error(BridgeError.TOO_LARGE, null, "message of " + text.length() + " chars exceeds " + options.getMaxMessageSize());
+      return;
+    }
+    JsonObject msg;
+    try {
+      msg = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      error(BridgeError.INVALID_JSON, null, "message is not a JSON object");
+      return;
+    }
+    Object type = msg.getValue("type");
+    Object address = msg.getValue("address");
+    if (address != null && !(address instanceof String)) {
+      error(BridgeError.INVALID_REQUEST, null, "address must be a string");
+      return;
+    }
+    String addr = (String) address;
+    if (!(type instanceof String t)) {
+      error(BridgeError.UNKNOWN_TYPE, addr, "missing type");
+      return;
+    }
+    switch (t) {
+      case "ping" -> enqueueControl(PONG);
+      case "register" -> register(addr, msg.getValue("headers"));
+      case "unregister" -> unregister(addr);
+      case "send" -> send(addr, msg, false);
+      case "publish" -> send(addr, msg, true);
+      default -> error(BridgeError.UNKNOWN_TYPE, addr, "unknown type " + t);
+    }
+  }
+
+  private boolean takeToken() {
+    long now = System.nanoTime();
+    int rate = options.getMaxInboundPerSecond();
+    tokens = Math.min(rate, tokens + (now - tokensAtNanos) * (double) rate / 1e9);
+    tokensAtNanos = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    if (now - refusedWindowStart > 1_000_000_000L) {
+      refusedWindowStart = now;
+      refusedInWindow = 0;
+    }
+    refusedInWindow++;
+    if (refusedInWindow > 10 * rate) {
+      // abusive: answering each refusal would cost more than the flood itself
+      close(SockJs.CLOSE_ABUSE, BridgeError.RATE_LIMITED.code());
+    } else {
+      error(BridgeError.RATE_LIMITED, null, "more than " + rate + " messages/s");
+    }
+    return false;
+  }
+
+  private static boolean mayRegister(String address) {
+    return address.startsWith("ops.") && !address.startsWith("ops.control.") && !address.equals(FanoutBridge.PING_ADDRESS);
+  }
+
+  private void register(String address, Object headers) {
+    if (address == null) {
+      error(BridgeError.INVALID_REQUEST, null, "register needs an address");
+      return;
+    }
+    if (!mayRegister(address)) {
+      error(BridgeError.ACCESS_DENIED, address, "register on " + address + " is not allowed");
+      return;
+    }
+    if (subscriptions.containsKey(address)) {
+      return;
+    }
+    if (subscriptions.size() >= options.getMaxSubscriptions()) {
+      error(BridgeError.MAX_SUBSCRIPTIONS, address, "at most " + options.getMaxSubscriptions() + " subscriptions per connection");
+      return;
+    }
+    long epoch = EncodedMessage.NONE;
+    long offset = EncodedMessage.NONE;
+    boolean snapshot = false;
+    if (headers instanceof JsonObject h) {
+      epoch = number(h.getValue("epoch"));
+      offset = number(h.getValue("offset"));
+      snapshot = "true".equals(String.valueOf(h.getValue("snapshot")));
+    }
+    Subscription sub = new Subscription(this, address, epoch, offset, snapshot);
+    subscriptions.put(address, sub);
+    bridge.subscribe(sub);
+  }
+
+  private static long number(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue() < 0 ? EncodedMessage.NONE : n.longValue();
+    }
+    if (value instanceof String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        return v < 0 ? EncodedMessage.NONE : v;
+      } catch (NumberFormatException e) {
+        return EncodedMessage.NONE;
+      }
+    }
+    return EncodedMessage.NONE;
+  }
+
+  private void unregister(String address) {
+    if (address == null) {
+      error(BridgeError.INVALID_REQUEST, null, "unregister needs an address");
+      return;
+    }
+    Subscription sub = subscriptions.remove(address);
+    if (sub != null) {
+      sub.closed = true;
+      bridge.unsubscribe(sub);
+    }
+  }
+
+  /** The node refused the subscription (too many addresses on this node). */
+  void subscriptionRefused(Subscription sub) {
+    if (subscriptions.get(sub.address) == sub) {
+      subscriptions.remove(sub.address);
+    }
+    sub.closed = true;
+    error(BridgeError.MAX_SUBSCRIPTIONS, sub.address, "this node serves at most " + options.getMaxAddresses() + " addresses");
+  }
+
+  private void send(String address, JsonObject msg, boolean publish) {
+    Object reply = msg.getValue("replyAddress");
+    String replyAddress = reply instanceof String s ? s : null;
+    if (address == null) {
+      error(BridgeError.INVALID_REQUEST, replyAddress, "send needs an address");
+      return;
+    }
+    if (address.equals(FanoutBridge.PING_ADDRESS)) {
+      if (replyAddress != null) {
+        JsonObject body = new JsonObject().put("ts", System.currentTimeMillis()).put("nodeId", options.getNodeId());
+        enqueueControl(SockJs.element(new JsonObject().put("type", "rec").put("address", replyAddress).put("body", body)));
+      }
+      return;
+    }
+    if (publish || !address.startsWith("ops.control.")) {
+      error(BridgeError.ACCESS_DENIED, replyAddress, (publish ? "publish" : "send") + " to " + address + " is not allowed");
+      return;
+    }
+    Object headersValue = msg.getValue("headers");
+    JsonObject headers = headersValue instanceof JsonObject h ? h : new JsonObject();
+    if (!tokenMatches(headers.getValue("token"))) {
+      error(BridgeError.ACCESS_DENIED, replyAddress, "operator token missing or wrong");
+      return;
+    }
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getReplyTimeout());
+    headers.forEach(e -> {
+      if (!"token".equals(e.getKey()) && e.getValue() != null) {
+        delivery.addHeader(e.getKey(), String.valueOf(e.getValue()));
+      }
+    });
+    Object body = msg.getValue("body");
+    if (replyAddress == null) {
+      bridge.vertx().eventBus().send(address, body, delivery);
+      return;
+    }
+    bridge.vertx().eventBus().request(address, body, delivery)
+        .onSuccess(r -> relayReply(replyAddress, r))
+        .onFailure(err -> relayFailure(replyAddress, err));
+  }
+
+  private boolean tokenMatches(Object given) {
+    String expected = options.getOperatorToken();
+    if (expected == null || expected.isEmpty() || !(given instanceof String g)) {
+      return false;
+    }
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), g.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void relayReply(String replyAddress, Message<Object> reply) {
+    JsonObject headers = new JsonObject();
+    reply.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+    enqueueControl(SockJs.element(new JsonObject().put("type", "rec").put("address", replyAddress)
+        .put("headers", headers).put("body", reply.body())));
+  }
+
+  private void relayFailure(String replyAddress, Throwable err) {
+    JsonObject frame = new JsonObject().put("type", "err").put("address", replyAddress);
+    if (err instanceof ReplyException re) {
+      frame.put("failureCode", re.failureCode()).put("failureType", re.failureType().name()).put("message", re.getMessage());
+    } else {
+      frame.put("failureCode", -1).put("failureType", "RECIPIENT_FAILURE").put("message", String.valueOf(err.getMessage()));
+    }
+    enqueueControl(SockJs.element(frame));
+  }
+
+  /**
+   * Answers a refused frame. {@code address} (the registered address, or the send's reply address) lets the
+   * official client hand the error to the handler concerned; without it the client's {@code onerror} gets it.
+   */
+  private void error(BridgeError error, String address, String detail) {
+    metrics.errors(error).increment();
+    JsonObject frame = new JsonObject().put("type", "err").put("code", error.code()).put("body", error.code())
+        .put("failureCode", error.status()).put("failureType", "RECIPIENT_FAILURE")
+        .put("message", error.code() + ": " + detail);
+    if (address != null) {
+      frame.put("address", address);
+    }
+    enqueueControl(SockJs.element(frame));
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  /** A subscription was added to the node table: write its replay/snapshot, then live messages follow. */
+  void started(Subscription sub, AddressChannel.Plan plan, long filterEpoch, long filterOffset) {
+    if (closed || sub.closed) {
+      return;
+    }
+    sub.filterEpoch = filterEpoch;
+    sub.filterOffset = filterOffset;
+    List<byte[]> elements = plan.elements();
+    for (int i = 0; i < elements.size(); i++) {
+      enqueue(elements.get(i), plan.keys().get(i), plan.timestamps().get(i), true);
+    }
+  }
+
+  /** A live message for one of this connection's subscriptions. */
+  void deliver(Subscription sub, EncodedMessage m) {
+    if (closed || sub.closed || !sub.accept(m)) {
+      return;
+    }
+    enqueue(m.element, m.conflationKey, m.ts, false);
+  }
+
+  private void enqueueControl(byte[] element) {
+    enqueue(element, null, 0, false);
+  }
+
+  private void enqueue(byte[] element, String key, long ts, boolean force) {
+    if (closed) {
+      return;
+    }
+    int size0 = queue.size();
+    long bytes0 = queue.bytes();
+    ConnectionQueue.Offer offer = queue.offer(element, key, ts, force);
+    metrics.queueChanged(queue.size() - size0, queue.bytes() - bytes0);
+    switch (offer) {
+      case QUEUED -> { }
+      case CONFLATED -> {
+        metrics.conflated.increment();
+        overflow(false);
+      }
+      case DROPPED -> {
+        metrics.dropped.increment();
+        overflow(true);
+      }
+    }
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - windowStartNanos >= lingerNanos) {
+      previousWindowCount = now - windowStartNanos < 2 * lingerNanos ? windowCount : 0;
+      windowStartNanos = now;
+      windowCount = 0;
+    }
+    windowCount++;
+    scheduler.mark(this);
+  }
+
+  private void overflow(boolean dropped) {
+    droppedDuringOverflow |= dropped;
+    if (!overflowing) {
+      overflowing = true;
+      overflowTimer = bridge.vertx().setTimer(options.getSlowConsumerGrace(), t -> {
+        overflowTimer = -1;
+        if (overflowing) {
+          slowConsumer();
+        }
+      });
+    }
+  }
+
+  private void slowConsumer() {
+    metrics.slowConsumerCloses.increment();
+    LOG.debug("bridge connection {} closed as a slow consumer ({} queued)", id, queue.size());
+    close(SockJs.CLOSE_SLOW_CONSUMER, SockJs.REASON_SLOW_CONSUMER);
+  }
+
+  /** Traffic is heavy enough that a partial batch fills within the batch delay. */
+  private boolean busy() {
+    return previousWindowCount >= options.getMaxBatchMessages() || windowCount >= options.getMaxBatchMessages();
+  }
+
+  /** Writes frames while the socket takes them; lingers only while the socket is full or a busy batch fills. */
+  void flush() {
+    if (closed) {
+      return;
+    }
+    int max = options.getMaxBatchMessages();
+    long now = System.nanoTime();
+    while (!queue.isEmpty()) {
+      if (ws.writeQueueFull()) {
+        break; // the drain handler calls flush again
+      }
+      int n = Math.min(queue.size(), max);
+      if (n < max && lingerNanos > 0 && busy()) {
+        long waited = now - queue.peek().enqueuedNanos;
+        if (waited < lingerNanos) {
+          scheduleLinger(lingerNanos - waited);
+          break;
+        }
+      }
+      writeFrame(n, now);
+    }
+    if (overflowing && queue.belowHalf()) {
+      if (droppedDuringOverflow) {
+        // the client missed messages: closing lets it resume from its last offset instead of holding a gap
+        slowConsumer();
+      } else {
+        overflowing = false;
+        if (overflowTimer != -1) {
+          bridge.vertx().cancelTimer(overflowTimer);
+          overflowTimer = -1;
+        }
+      }
+    }
+  }
+
+  private void scheduleLinger(long delayNanos) {
+    if (lingerTimer != -1) {
+      return;
+    }
+    long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
+    lingerTimer = bridge.vertx().setTimer(ms, t -> {
+      lingerTimer = -1;
+      flush();
+    });
+  }
+
+  private void writeFrame(int n, long nowNanos) {
+    int length = 2 + (n - 1);
+    ConnectionQueue.Entry e = queue.peek();
+    for (int i = 0; i < n; i++, e = e.next) {
+      length += e.bytes.length;
+    }
+    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+    buf.writeByte('a').writeByte('[');
+    long nowMillis = System.currentTimeMillis();
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      ConnectionQueue.Entry entry = queue.poll();
+      if (i > 0) {
+        buf.writeByte(',');
+      }
+      buf.writeBytes(entry.bytes);
+      bytes += entry.bytes.length;
+      if (entry.ts > 0) {
+        metrics.latencyMillis(nowMillis - entry.ts);
+      }
+    }
+    buf.writeByte(']');
+    metrics.queueChanged(-n, -bytes);
+    // a text frame from shared bytes: the public API would need a String per frame
+    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, buf, true));
+    metrics.deliveries.increment(n);
+    metrics.frames.increment();
+    metrics.messagesPerFrame.record(n);
+    lastWriteNanos = nowNanos;
+  }
+
+  private void writeText(String text) {
+    ws.writeTextMessage(text);
+    lastWriteNanos = System.nanoTime();
+  }
+
+  // ---------------------------------------------------------------- liveness and close
+
+  private void onTick() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastInboundNanos > TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout())) {
+      close(SockJs.CLOSE_PING_TIMEOUT, SockJs.REASON_PING_TIMEOUT);
+      return;
+    }
+    if (now - lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(options.getHeartbeatInterval()) && !ws.writeQueueFull()) {
+      writeText(SockJs.HEARTBEAT);
+    }
+  }
+
+  /** Sends the SockJS close frame, closes the socket and frees everything at once. */
+  Future<Void> close(int code, String reason) {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    metrics.closes(reason).increment();
+    Promise<Void> told = Promise.promise();
+    ws.writeTextMessage(SockJs.closeFrame(code, reason)).onComplete(ar -> told.tryComplete());
+    ws.close((short) 1000, reason);
+    cleanup();
+    // a stalled client may never take the close frame: telling it is best effort
+    bridge.vertx().setTimer(1_000, t -> told.tryComplete());
+    return told.future();
+  }
+
+  private void cleanup() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (long timer : new long[] {tickTimer, lingerTimer, overflowTimer}) {
+      if (timer != -1) {
+        bridge.vertx().cancelTimer(timer);
+      }
+    }
+    metrics.queueChanged(-queue.size(), -queue.bytes());
+    queue.clear();
+    List<Subscription> subs = new ArrayList<>(subscriptions.values());
+    subscriptions.clear();
+    for (Subscription sub : subs) {
+      sub.closed = true;
+      bridge.unsubscribe(sub);
+    }
+    bridge.connectionClosed(this);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.opshub.web.bridge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The bridge's Micrometer meters, all named {@code opshub.bridge.*}. Gauges read state shared by every bridge on
+ * the same registry (a second bridge on one registry adds to the same gauges instead of being ignored).
+ */
+final class BridgeMetrics {
+
+  static final String PREFIX = "opshub.bridge.";
+
+  /** Gauge state per registry. */
+  private static final class Shared {
+    final AtomicInteger connections = new AtomicInteger();
+    final LongAdder queueDepth = new LongAdder();
+    final LongAdder queueBytes = new LongAdder();
+    final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
+  }
+
+  private static final Map<MeterRegistry, Shared> SHARED = new WeakHashMap<>();
+
+  private final MeterRegistry registry;
+  private final Shared shared;
+  final Counter messagesIn;
+  final Counter deliveries;
+  final Counter frames;
+  final DistributionSummary messagesPerFrame;
+  final Counter conflated;
+  final Counter dropped;
+  final Counter slowConsumerCloses;
+  final Counter resumeHits;
+  final Counter resumeMisses;
+  final Counter clientMessages;
+  final Timer latency;
+
+  BridgeMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    synchronized (SHARED) {
+      this.shared = SHARED.computeIfAbsent(registry, r -> new Shared());
+    }
+    Gauge.builder(PREFIX + "connections", shared.connections, AtomicInteger::get)
+        .description("open bridge connections on this node").register(registry);
+    Gauge.builder(PREFIX + "queue.depth", shared.queueDepth, LongAdder::sum)
+        .description("messages waiting in all connection queues").register(registry);
+    Gauge.builder(PREFIX + "queue.bytes", shared.queueBytes, LongAdder::sum)
+        .description("encoded bytes waiting in all connection queues").baseUnit("bytes").register(registry);
+    messagesIn = Counter.builder(PREFIX + "messages.in").description("event-bus messages received for fan-out").register(registry);
+    deliveries = Counter.builder(PREFIX + "deliveries").description("messages written to sockets").register(registry);
+    frames = Counter.builder(PREFIX + "frames").description("SockJS a[...] frames written").register(registry);
+    messagesPerFrame = DistributionSummary.builder(PREFIX + "frame.messages").description("messages per SockJS frame")
+        .serviceLevelObjectives(1, 2, 5, 10, 20, 50).register(registry);
+    conflated = Counter.builder(PREFIX + "conflated").description("queued state messages replaced by a newer one").register(registry);
+    dropped = Counter.builder(PREFIX + "dropped").description("messages refused by a full queue").register(registry);
+    slowConsumerCloses = Counter.builder(PREFIX + "slow.consumer.closes").description("connections closed as slow consumers").register(registry);
+    resumeHits = Counter.builder(PREFIX + "resume.hits").description("resumes served from the history window").register(registry);
+    resumeMisses = Counter.builder(PREFIX + "resume.misses").description("resumes answered with a snapshot").register(registry);
+    clientMessages = Counter.builder(PREFIX + "client.messages").description("bridge messages received from clients").register(registry);
+    latency = Timer.builder(PREFIX + "delivery.latency").description("publish (body.ts) to socket write")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  void connectionOpened() {
+    shared.connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    shared.connections.decrementAndGet();
+  }
+
+  int connections() {
+    return shared.connections.get();
+  }
+
+  void queueChanged(int messages, long bytes) {
+    if (messages != 0) shared.queueDepth.add(messages);
+    if (bytes != 0) shared.queueBytes.add(bytes);
+  }
+
+  void latencyMillis(long millis) {
+    latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+  }
+
+  Counter closes(String reason) {
+    return registry.counter(PREFIX + "closes", Tags.of("reason", reason));
+  }
+
+  Counter errors(BridgeError error) {
+    return registry.counter(PREFIX + "errors", Tags.of("code", error.code()));
+  }
+
+  /** Subscriptions gauge of one address; created with the address's channel. */
+  AtomicInteger subscriptions(String address) {
+    return shared.subscriptions.computeIfAbsent(address, a -> {
+      AtomicInteger count = new AtomicInteger();
+      Gauge.builder(PREFIX + "subscriptions", count, AtomicInteger::get).tag("address", a)
+          .description("connections registered on an address").register(registry);
+      return count;
+    });
+  }
+
+  /** Removes the gauge of an address whose channel is gone, when no connection counts on it any more. */
+  void removeSubscriptions(String address) {
+    shared.subscriptions.computeIfPresent(address, (a, count) -> {
+      if (count.get() != 0) {
+        return count;
+      }
+      Gauge gauge = registry.find(PREFIX + "subscriptions").tag("address", a).gauge();
+      if (gauge != null) {
+        registry.remove(gauge);
+      }
+      return null;
+    });
+  }
+}

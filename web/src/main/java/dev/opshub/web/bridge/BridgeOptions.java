@@ -1,0 +1,446 @@
+package dev.opshub.web.bridge;
+
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Options of the {@link FanoutBridge}. Every limit has a documented {@code DEFAULT_*}; setters validate and are
+ * fluent; {@link #fromJson(JsonObject)} / {@link #toJson()} use the field names as JSON keys (durations in ms).
+ */
+public class BridgeOptions {
+
+  /** Most bridge messages in one SockJS {@code a[...]} frame. */
+  public static final int DEFAULT_MAX_BATCH_MESSAGES = 10;
+  /** Longest a queued message may wait for its batch to fill (only while the connection is busy), ms. */
+  public static final long DEFAULT_MAX_BATCH_DELAY = 100;
+  /** Per-connection queue bound, in messages. */
+  public static final int DEFAULT_MAX_QUEUE_MESSAGES = 1_000;
+  /** Per-connection queue bound, in encoded bytes. */
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 1L << 20;
+  /** Conflate state messages (newest per key) when a queue is full. */
+  public static final boolean DEFAULT_CONFLATION = true;
+  /** How long a queue may stay overflowing before the connection is closed with {@code slow_consumer}, ms. */
+  public static final long DEFAULT_SLOW_CONSUMER_GRACE = 5_000;
+  /** History window per address, in messages (resume replays from it). */
+  public static final int DEFAULT_HISTORY_SIZE = 1_000;
+  /** History window per address, by age, ms. */
+  public static final long DEFAULT_HISTORY_MAX_AGE = 60_000;
+  /** Most keys kept per address for snapshots (newest per key; least recently updated key evicted first). */
+  public static final int DEFAULT_SNAPSHOT_MAX_KEYS = 10_000;
+  /** SockJS heartbeat ({@code h} frame) interval when nothing else was written, ms. */
+  public static final long DEFAULT_HEARTBEAT_INTERVAL = 25_000;
+  /** A connection silent (no frame from the client) for longer than this is closed with {@code ping_timeout}, ms. */
+  public static final long DEFAULT_PING_TIMEOUT = 60_000;
+  /** Largest inbound SockJS frame (one WebSocket text message), in characters. */
+  public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
+  /** Largest inbound bridge message (one element of a SockJS frame), in characters. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
+  /** Most addresses one connection may be registered on. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 64;
+  /** Inbound bridge messages per second per connection (token bucket, one second of burst). */
+  public static final int DEFAULT_MAX_INBOUND_PER_SECOND = 100;
+  /** Most bridge connections on this node; more are refused with close reason {@code too_many_connections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
+  /** Most distinct addresses with a node-level consumer at one time. */
+  public static final int DEFAULT_MAX_ADDRESSES = 256;
+  /** Timeout of an {@code ops.control.*} request forwarded to the event bus, ms. */
+  public static final long DEFAULT_REPLY_TIMEOUT = 10_000;
+  /** TCP send buffer of the HTTP server's sockets (see {@link #applyTo(HttpServerOptions)}); bounds kernel memory per slow client. */
+  public static final int DEFAULT_SEND_BUFFER_SIZE = 64 * 1024;
+  /** Node id answered to {@code ops.ping}. */
+  public static final String DEFAULT_NODE_ID = "web";
+
+  private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+  private long maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
+  private int maxQueueMessages = DEFAULT_MAX_QUEUE_MESSAGES;
+  private long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
+  private boolean conflation = DEFAULT_CONFLATION;
+  private long slowConsumerGrace = DEFAULT_SLOW_CONSUMER_GRACE;
+  private int historySize = DEFAULT_HISTORY_SIZE;
+  private long historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
+  private int snapshotMaxKeys = DEFAULT_SNAPSHOT_MAX_KEYS;
+  private long heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private long pingTimeout = DEFAULT_PING_TIMEOUT;
+  private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+  private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
+  private int maxInboundPerSecond = DEFAULT_MAX_INBOUND_PER_SECOND;
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private int maxAddresses = DEFAULT_MAX_ADDRESSES;
+  private long replyTimeout = DEFAULT_REPLY_TIMEOUT;
+  private int sendBufferSize = DEFAULT_SEND_BUFFER_SIZE;
+  private String nodeId = DEFAULT_NODE_ID;
+  private String operatorToken;
+  private List<String> allowedOrigins = new ArrayList<>();
+  private List<String> streams = new ArrayList<>();
+
+  public BridgeOptions() {
+  }
+
+  public BridgeOptions(BridgeOptions other) {
+    this(other.toJson());
+  }
+
+  public BridgeOptions(JsonObject json) {
+    this();
+    if (json == null) {
+      return;
+    }
+    if (json.containsKey("maxBatchMessages")) setMaxBatchMessages(json.getInteger("maxBatchMessages"));
+    if (json.containsKey("maxBatchDelay")) setMaxBatchDelay(json.getLong("maxBatchDelay"));
+    if (json.containsKey("maxQueueMessages")) setMaxQueueMessages(json.getInteger("maxQueueMessages"));
+    if (json.containsKey("maxQueueBytes")) setMaxQueueBytes(json.getLong("maxQueueBytes"));
+    if (json.containsKey("conflation")) setConflation(json.getBoolean("conflation"));
+    if (json.containsKey("slowConsumerGrace")) setSlowConsumerGrace(json.getLong("slowConsumerGrace"));
+    if (json.containsKey("historySize")) setHistorySize(json.getInteger("historySize"));
+    if (json.containsKey("historyMaxAge")) setHistoryMaxAge(json.getLong("historyMaxAge"));
+    if (json.containsKey("snapshotMaxKeys")) setSnapshotMaxKeys(json.getInteger("snapshotMaxKeys"));
+    if (json.containsKey("heartbeatInterval")) setHeartbeatInterval(json.getLong("heartbeatInterval"));
+    if (json.containsKey("pingTimeout")) setPingTimeout(json.getLong("pingTimeout"));
+    if (json.containsKey("maxFrameSize")) setMaxFrameSize(json.getInteger("maxFrameSize"));
+    if (json.containsKey("maxMessageSize")) setMaxMessageSize(json.getInteger("maxMessageSize"));
+    if (json.containsKey("maxSubscriptions")) setMaxSubscriptions(json.getInteger("maxSubscriptions"));
+    if (json.containsKey("maxInboundPerSecond")) setMaxInboundPerSecond(json.getInteger("maxInboundPerSecond"));
+    if (json.containsKey("maxConnections")) setMaxConnections(json.getInteger("maxConnections"));
+    if (json.containsKey("maxAddresses")) setMaxAddresses(json.getInteger("maxAddresses"));
+    if (json.containsKey("replyTimeout")) setReplyTimeout(json.getLong("replyTimeout"));
+    if (json.containsKey("sendBufferSize")) setSendBufferSize(json.getInteger("sendBufferSize"));
+    if (json.containsKey("nodeId")) setNodeId(json.getString("nodeId"));
+    if (json.containsKey("operatorToken")) setOperatorToken(json.getString("operatorToken"));
+    if (json.containsKey("allowedOrigins")) setAllowedOrigins(strings(json.getJsonArray("allowedOrigins")));
+    if (json.containsKey("streams")) setStreams(streamAddresses(json.getJsonArray("streams")));
+  }
+
+  /** Reads options from the {@code bridge} object of the web verticle config (or any JSON with the same keys). */
+  public static BridgeOptions fromJson(JsonObject json) {
+    return new BridgeOptions(json);
+  }
+
+  /**
+   * Reads options from a whole web verticle config: the {@code bridge} object, then the top-level {@code nodeId},
+   * {@code operatorToken}, {@code allowedOrigins} and {@code streams} (array of addresses or of
+   * {@code {"address":..,"kind":..}} objects, as {@code OpsStreams.toJson()} gives) when present.
+   */
+  public static BridgeOptions fromConfig(JsonObject config) {
+    BridgeOptions options = new BridgeOptions(config.getJsonObject("bridge"));
+    if (config.getString("nodeId") != null) options.setNodeId(config.getString("nodeId"));
+    if (config.getString("operatorToken") != null) options.setOperatorToken(config.getString("operatorToken"));
+    if (config.getJsonArray("allowedOrigins") != null) options.setAllowedOrigins(strings(config.getJsonArray("allowedOrigins")));
+    if (config.getJsonArray("streams") != null) options.setStreams(streamAddresses(config.getJsonArray("streams")));
+    return options;
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("maxBatchMessages", maxBatchMessages)
+        .put("maxBatchDelay", maxBatchDelay)
+        .put("maxQueueMessages", maxQueueMessages)
+        .put("maxQueueBytes", maxQueueBytes)
+        .put("conflation", conflation)
+        .put("slowConsumerGrace", slowConsumerGrace)
+        .put("historySize", historySize)
+        .put("historyMaxAge", historyMaxAge)
+        .put("snapshotMaxKeys", snapshotMaxKeys)
+        .put("heartbeatInterval", heartbeatInterval)
+        .put("pingTimeout", pingTimeout)
+        .put("maxFrameSize", maxFrameSize)
+        .put("maxMessageSize", maxMessageSize)
+        .put("maxSubscriptions", maxSubscriptions)
+        .put("maxInboundPerSecond", maxInboundPerSecond)
+        .put("maxConnections", maxConnections)
+        .put("maxAddresses", maxAddresses)
+        .put("replyTimeout", replyTimeout)
+        .put("sendBufferSize", sendBufferSize)
+        .put("nodeId", nodeId)
+        .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
+        .put("streams", new JsonArray(new ArrayList<>(streams)));
+    if (operatorToken != null) {
+      json.put("operatorToken", operatorToken);
+    }
+    return json;
+  }
+
+  /**
+   * Applies the server-side settings the bridge relies on to the options of the HTTP server that mounts it:
+   * the TCP send buffer size (bounds the kernel memory a stalled client can hold: on loopback the kernel buffers
+   * about 4 MB per connection before the server sees its write queue fill) and the WebSocket frame/message limits
+   * (a message up to 4x {@link #getMaxFrameSize()} is read and refused with {@code too_large}; bigger ones close
+   * the socket).
+   */
+  public HttpServerOptions applyTo(HttpServerOptions server) {
+    if (sendBufferSize > 0) {
+      server.setSendBufferSize(sendBufferSize);
+    }
+    int frame = Math.max(maxFrameSize, maxMessageSize);
+    server.setMaxWebSocketFrameSize(Math.max(server.getMaxWebSocketFrameSize(), Math.min(frame, 1 << 20)));
+    server.setMaxWebSocketMessageSize(Math.max(server.getMaxWebSocketMessageSize(), (int) Math.min(4L * frame, 1 << 24)));
+    return server;
+  }
+
+  private static List<String> strings(JsonArray array) {
+    List<String> list = new ArrayList<>();
+    if (array != null) {
+      array.forEach(v -> list.add(String.valueOf(v)));
+    }
+    return list;
+  }
+
+  private static List<String> streamAddresses(JsonArray array) {
+    List<String> list = new ArrayList<>();
+    if (array != null) {
+      for (Object v : array) {
+        list.add(v instanceof JsonObject o ? o.getString("address") : String.valueOf(v));
+      }
+    }
+    return list;
+  }
+
+  private static long positive(long value, String name) {
+    if (value <= 0) throw new IllegalArgumentException(name + " must be > 0");
+    return value;
+  }
+
+  public int getMaxBatchMessages() {
+    return maxBatchMessages;
+  }
+
+  public BridgeOptions setMaxBatchMessages(int maxBatchMessages) {
+    this.maxBatchMessages = (int) positive(maxBatchMessages, "maxBatchMessages");
+    return this;
+  }
+
+  public long getMaxBatchDelay() {
+    return maxBatchDelay;
+  }
+
+  /** 0 disables lingering: a partial batch is always written at the end of the burst. */
+  public BridgeOptions setMaxBatchDelay(long maxBatchDelay) {
+    if (maxBatchDelay < 0) throw new IllegalArgumentException("maxBatchDelay must be >= 0");
+    this.maxBatchDelay = maxBatchDelay;
+    return this;
+  }
+
+  public int getMaxQueueMessages() {
+    return maxQueueMessages;
+  }
+
+  public BridgeOptions setMaxQueueMessages(int maxQueueMessages) {
+    this.maxQueueMessages = (int) positive(maxQueueMessages, "maxQueueMessages");
+    return this;
+  }
+
+  public long getMaxQueueBytes() {
+    return maxQueueBytes;
+  }
+
+  public BridgeOptions setMaxQueueBytes(long maxQueueBytes) {
+    this.maxQueueBytes = positive(maxQueueBytes, "maxQueueBytes");
+    return this;
+  }
+
+  public boolean isConflation() {
+    return conflation;
+  }
+
+  public BridgeOptions setConflation(boolean conflation) {
+    this.conflation = conflation;
+    return this;
+  }
+
+  public long getSlowConsumerGrace() {
+    return slowConsumerGrace;
+  }
+
+  public BridgeOptions setSlowConsumerGrace(long slowConsumerGrace) {
+    this.slowConsumerGrace = positive(slowConsumerGrace, "slowConsumerGrace");
+    return this;
+  }
+
+  public int getHistorySize() {
+    return historySize;
+  }
+
+  /** 0 disables resume (every resume is a miss and gets a snapshot). */
+  public BridgeOptions setHistorySize(int historySize) {
+    if (historySize < 0) throw new IllegalArgumentException("historySize must be >= 0");
+    this.historySize = historySize;
+    return this;
+  }
+
+  public long getHistoryMaxAge() {
+    return historyMaxAge;
+  }
+
+  public BridgeOptions setHistoryMaxAge(long historyMaxAge) {
+    this.historyMaxAge = positive(historyMaxAge, "historyMaxAge");
+    return this;
+  }
+
+  public int getSnapshotMaxKeys() {
+    return snapshotMaxKeys;
+  }
+
+  public BridgeOptions setSnapshotMaxKeys(int snapshotMaxKeys) {
+    if (snapshotMaxKeys < 0) throw new IllegalArgumentException("snapshotMaxKeys must be >= 0");
+    this.snapshotMaxKeys = snapshotMaxKeys;
+    return this;
+  }
+
+  public long getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public BridgeOptions setHeartbeatInterval(long heartbeatInterval) {
+    this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+    return this;
+  }
+
+  public long getPingTimeout() {
+    return pingTimeout;
+  }
+
+  public BridgeOptions setPingTimeout(long pingTimeout) {
+    this.pingTimeout = positive(pingTimeout, "pingTimeout");
+    return this;
+  }
+
+  public int getMaxFrameSize() {
+    return maxFrameSize;
+  }
+
+  public BridgeOptions setMaxFrameSize(int maxFrameSize) {
+    this.maxFrameSize = (int) positive(maxFrameSize, "maxFrameSize");
+    return this;
+  }
+
+  public int getMaxMessageSize() {
+    return maxMessageSize;
+  }
+
+  public BridgeOptions setMaxMessageSize(int maxMessageSize) {
+    this.maxMessageSize = (int) positive(maxMessageSize, "maxMessageSize");
+    return this;
+  }
+
+  public int getMaxSubscriptions() {
+    return maxSubscriptions;
+  }
+
+  public BridgeOptions setMaxSubscriptions(int maxSubscriptions) {
+    this.maxSubscriptions = (int) positive(maxSubscriptions, "maxSubscriptions");
+    return this;
+  }
+
+  public int getMaxInboundPerSecond() {
+    return maxInboundPerSecond;
+  }
+
+  public BridgeOptions setMaxInboundPerSecond(int maxInboundPerSecond) {
+    this.maxInboundPerSecond = (int) positive(maxInboundPerSecond, "maxInboundPerSecond");
+    return this;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  public BridgeOptions setMaxConnections(int maxConnections) {
+    this.maxConnections = (int) positive(maxConnections, "maxConnections");
+    return this;
+  }
+
+  public int getMaxAddresses() {
+    return maxAddresses;
+  }
+
+  public BridgeOptions setMaxAddresses(int maxAddresses) {
+    this.maxAddresses = (int) positive(maxAddresses, "maxAddresses");
+    return this;
+  }
+
+  public long getReplyTimeout() {
+    return replyTimeout;
+  }
+
+  public BridgeOptions setReplyTimeout(long replyTimeout) {
+    this.replyTimeout = positive(replyTimeout, "replyTimeout");
+    return this;
+  }
+
+  public int getSendBufferSize() {
+    return sendBufferSize;
+  }
+
+  /** 0 or less keeps the operating system's default. */
+  public BridgeOptions setSendBufferSize(int sendBufferSize) {
+    this.sendBufferSize = sendBufferSize;
+    return this;
+  }
+
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  public BridgeOptions setNodeId(String nodeId) {
+    if (nodeId == null || nodeId.isBlank()) throw new IllegalArgumentException("nodeId must not be blank");
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  public String getOperatorToken() {
+    return operatorToken;
+  }
+
+  /** Null or empty: no operator, every {@code ops.control.*} send is refused. */
+  public BridgeOptions setOperatorToken(String operatorToken) {
+    this.operatorToken = operatorToken;
+    return this;
+  }
+
+  public List<String> getAllowedOrigins() {
+    return Collections.unmodifiableList(allowedOrigins);
+  }
+
+  /**
+   * Origins allowed to open a bridge WebSocket (e.g. {@code https://ops.example.com}; {@code *} allows all).
+   * Same-origin requests and requests without an {@code Origin} header (non-browser clients) are always allowed;
+   * when the list is empty, origins on {@code localhost}, {@code 127.0.0.1} or {@code [::1]} (any port) are allowed too.
+   */
+  public BridgeOptions setAllowedOrigins(List<String> allowedOrigins) {
+    List<String> list = new ArrayList<>();
+    for (String origin : Objects.requireNonNull(allowedOrigins, "allowedOrigins")) {
+      if (origin == null || origin.isBlank()) throw new IllegalArgumentException("allowedOrigins must not hold blanks");
+      String o = origin.trim().toLowerCase(Locale.ROOT);
+      list.add(o.endsWith("/") ? o.substring(0, o.length() - 1) : o);
+    }
+    this.allowedOrigins = list;
+    return this;
+  }
+
+  public List<String> getStreams() {
+    return Collections.unmodifiableList(streams);
+  }
+
+  /**
+   * Addresses whose node-level consumer is created at {@link FanoutBridge#start()} and kept while the bridge runs,
+   * so their history window and snapshot fill before the first client registers. Each must start with {@code ops.}.
+   */
+  public BridgeOptions setStreams(List<String> streams) {
+    List<String> list = new ArrayList<>();
+    for (String s : Objects.requireNonNull(streams, "streams")) {
+      if (s == null || !s.startsWith("ops.") || s.startsWith("ops.control.")) {
+        throw new IllegalArgumentException("stream address must start with ops. (and not ops.control.): " + s);
+      }
+      list.add(s);
+    }
+    this.streams = list;
+    return this;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.opshub.web.bridge;
+
+import java.util.HashMap;
+
+/**
+ * The bounded outbound queue of one connection (used only on that connection's context). Entries point at
+ * shared, already encoded SockJS elements, so queuing costs no copy. Bounds: messages and bytes. When full, a
+ * state message replaces the queued one with the same conflation key (the older is unlinked, the newer appended,
+ * so offsets stay in order); anything else is refused and the caller decides (drop, then close as slow consumer).
+ */
+final class ConnectionQueue {
+
+  enum Offer { QUEUED, CONFLATED, DROPPED }
+
+  static final class Entry {
+    final byte[] bytes;
+    final String key;
+    final long ts;
+    final long enqueuedNanos;
+    Entry prev;
+    Entry next;
+
+    Entry(byte[] bytes, String key, long ts, long enqueuedNanos) {
+      this.bytes = bytes;
+      this.key = key;
+      this.ts = ts;
+      this.enqueuedNanos = enqueuedNanos;
+    }
+  }
+
+  private final int maxMessages;
+  private final long maxBytes;
+  private final boolean conflation;
+  private final HashMap<String, Entry> byKey = new HashMap<>();
+  private Entry head;
+  private Entry tail;
+  private int size;
+  private long bytes;
+
+  ConnectionQueue(int maxMessages, long maxBytes, boolean conflation) {
+    this.maxMessages = maxMessages;
+    this.maxBytes = maxBytes;
+    this.conflation = conflation;
+  }
+
+  /**
+   * Queues one element.
+   *
+   * @param key   conflation key (address + body key) for state messages, else null
+   * @param ts    body {@code ts} for the latency metric, 0 if unknown
+   * @param force admit beyond the bounds (replay and snapshot, themselves bounded by the history window and key limit)
+   */
+  Offer offer(byte[] element, String key, long ts, boolean force) {
+    long now = System.nanoTime();
+    if (!force && isFull(element.length)) {
+      if (conflation && key != null) {
+        Entry old = byKey.get(key);
+        if (old != null) {
+          unlink(old);
+          append(new Entry(element, key, ts, now));
+          return Offer.CONFLATED;
+        }
+      }
+      return Offer.DROPPED;
+    }
+    append(new Entry(element, key, ts, now));
+    return Offer.QUEUED;
+  }
+
+  private boolean isFull(int extra) {
+    return size >= maxMessages || bytes + extra > maxBytes;
+  }
+
+  /** True when the queue holds at most half its bounds (overflow is over). */
+  boolean belowHalf() {
+    return size <= maxMessages / 2 && bytes <= maxBytes / 2;
+  }
+
+  Entry peek() {
+    return head;
+  }
+
+  Entry poll() {
+    Entry e = head;
+    if (e != null) {
+      unlink(e);
+    }
+    return e;
+  }
+
+  int size() {
+    return size;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  void clear() {
+    head = null;
+    tail = null;
+    size = 0;
+    bytes = 0;
+    byKey.clear();
+  }
+
+  private void append(Entry e) {
+    if (tail == null) {
+      head = e;
+    } else {
+      tail.next = e;
+      e.prev = tail;
+    }
+    tail = e;
+    size++;
+    bytes += e.bytes.length;
+    if (e.key != null) {
+      byKey.put(e.key, e);
+    }
+  }
+
+  private void unlink(Entry e) {
+    if (e.prev == null) {
+      head = e.next;
+    } else {
+      e.prev.next = e.next;
+    }
+    if (e.next == null) {
+      tail = e.prev;
+    } else {
+      e.next.prev = e.prev;
+    }
+    e.prev = null;
+    e.next = null;
+    size--;
+    bytes -= e.bytes.length;
+    if (e.key != null && byKey.get(e.key) == e) {
+      byKey.remove(e.key);
+    }
+  }
+}

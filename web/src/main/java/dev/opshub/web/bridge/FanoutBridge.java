@@ -1,0 +1,383 @@
+package dev.opshub.web.bridge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The fan-out bridge: browsers reach {@code ops.*} event-bus addresses over SockJS (WebSocket transport), speaking
+ * the Vert.x event-bus bridge protocol, so {@code @vertx/eventbus-bridge-client.js} works unchanged.
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * FanoutBridge bridge = FanoutBridge.create(vertx, BridgeOptions.fromConfig(config), registry);
+ * bridge.start()                                   // node-level consumers of options.getStreams()
+ * bridge.mount(router, "/eventbus");               // before any BodyHandler on the same paths
+ * vertx.createHttpServer(options.applyTo(new HttpServerOptions())).requestHandler(router).listen(port);
+ * ...
+ * bridge.shutdown("node_shutdown");                // every client gets c[4000,"node_shutdown"] and reconnects elsewhere
+ * }</pre>
+ * Call {@link #start()} on the context that should own the node-level table (the web verticle's); connections may
+ * live on any event loop. {@link BridgeOptions#applyTo} sets the server's send buffer and WebSocket limits.
+ *
+ * <h2>Endpoints (under the mount path)</h2>
+ * {@code GET /info} (SockJS info, {@code websocket:true}), {@code GET /} (SockJS greeting) and the WebSocket
+ * {@code /<server>/<session>/websocket}. Only the WebSocket transport exists (no XHR/streaming fallbacks).
+ * The upgrade is refused with 403 when the {@code Origin} is not allowed ({@link BridgeOptions#setAllowedOrigins}).
+ *
+ * <h2>Wire protocol</h2>
+ * SockJS frames {@code o} (open), {@code h} (heartbeat, every {@code heartbeatInterval} when idle), {@code a[...]}
+ * (a batch: up to {@code maxBatchMessages} bridge messages), {@code c[code,"reason"]} (close). Client to server:
+ * a JSON array of strings, each a bridge message {@code {"type":"register|unregister|send|publish|ping","address":..,
+ * "headers":{..},"body":..,"replyAddress":..}}. Server to client: {@code rec} (a message:
+ * {@code {"type":"rec","address":..,"headers":{"epoch":"..","offset":".."},"body":{..,"ts":..,"key":..}}}),
+ * {@code err} and {@code pong} (answer to {@code ping}).
+ *
+ * <h2>Permissions (deny by default)</h2>
+ * <ul>
+ *   <li>{@code register} only on {@code ops.*}, except {@code ops.control.*} and {@code ops.ping};</li>
+ *   <li>{@code send}/{@code publish} to {@code ops.ping}: answered by this node with {@code {"ts":<ms>,"nodeId":..}}
+ *       on the reply address, no token;</li>
+ *   <li>{@code send} to {@code ops.control.*} with header {@code token} equal to the operator token: forwarded as an
+ *       event-bus request ({@code replyTimeout}), the reply relayed as {@code rec} to the {@code replyAddress}, a failure
+ *       as {@code err} with {@code failureCode}, {@code failureType}, {@code message} (the token header is not forwarded);</li>
+ *   <li>anything else is refused.</li>
+ * </ul>
+ * Every refusal is an {@code err} frame {@code {"type":"err","code":"access_denied","body":"access_denied",
+ * "failureCode":403,"message":"access_denied: ..","address":..}} ({@code address} = the register address or the
+ * send's reply address, so the official client hands it to the handler concerned). Codes: {@code access_denied},
+ * {@code invalid_json}, {@code invalid_request}, {@code unknown_type}, {@code too_large} (frame over
+ * {@code maxFrameSize} or message over {@code maxMessageSize}), {@code rate_limited} (over
+ * {@code maxInboundPerSecond}), {@code max_subscriptions}. A refused or malformed frame never closes the
+ * connection; only a flood (more than 10x the inbound rate refused within a second) does, with reason
+ * {@code rate_limited}.
+ *
+ * <h2>Resume and snapshot (register headers)</h2>
+ * Messages on {@code ops.*} carry headers {@code epoch} and {@code offset} (decimal strings). Per address this node
+ * keeps a history window ({@code historySize} messages, {@code historyMaxAge} ms) and the newest message per body
+ * {@code key} (at most {@code snapshotMaxKeys} keys).
+ * <ul>
+ *   <li>register without headers: live messages only;</li>
+ *   <li>register with {@code epoch} and {@code offset} (the last ones the client saw, strings or numbers): if the
+ *       epoch is this node's and every later message is still in the window, the missed messages are replayed in
+ *       order, then live ones, without gaps or duplicates (a resume hit);</li>
+ *   <li>otherwise (unknown epoch, offset older than the window), or with {@code snapshot:"true"}: first the newest
+ *       message per key, each with header {@code snapshot:"true"}, then live messages (a resume miss).</li>
+ * </ul>
+ * A subscription never receives a message at or below the (epoch, offset) it already has.
+ *
+ * <h2>Batching and backpressure</h2>
+ * A message is encoded once per node; each connection queues references to the shared bytes and writes
+ * {@code a[e1,e2,..]} frames. A burst is flushed at the end of the event-loop turn (a lone message waits for
+ * nothing); a partial batch lingers up to {@code maxBatchDelay} only when the connection receives at least
+ * {@code maxBatchMessages} messages per {@code maxBatchDelay}. Writes stop while the socket's write queue is full.
+ * Each queue is bounded ({@code maxQueueMessages}, {@code maxQueueBytes}). When full, a message with a body
+ * {@code key} replaces the queued one with the same key (conflation); others are dropped. A queue still overflowing
+ * after {@code slowConsumerGrace}, or one that dropped anything, closes with {@code c[4002,"slow_consumer"]}: the
+ * client reconnects and resumes. Replay and snapshot are admitted beyond the live bound (they are bounded by the
+ * window and key limits).
+ *
+ * <h2>Liveness and limits</h2>
+ * A connection from which nothing arrived for {@code pingTimeout} ms is closed with {@code c[4003,"ping_timeout"]}
+ * (the official client pings every 5 s). Beyond {@code maxConnections} a new connection gets
+ * {@code c[4001,"too_many_connections"]}. {@link #shutdown(String)} sends {@code c[4000,"<reason>"]}.
+ *
+ * <h2>Metrics</h2>
+ * {@code opshub.bridge.connections}, {@code .subscriptions{address}}, {@code .messages.in}, {@code .deliveries},
+ * {@code .frames}, {@code .frame.messages}, {@code .queue.depth}, {@code .queue.bytes}, {@code .conflated},
+ * {@code .dropped}, {@code .slow.consumer.closes}, {@code .closes{reason}}, {@code .errors{code}},
+ * {@code .resume.hits}, {@code .resume.misses}, {@code .client.messages}, {@code .delivery.latency}.
+ */
+public final class FanoutBridge {
+
+  /** Round-trip probe answered by the node itself. */
+  public static final String PING_ADDRESS = "ops.ping";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutBridge.class);
+
+  private final Vertx vertx;
+  private final BridgeOptions options;
+  private final BridgeMetrics metrics;
+  private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final Map<Context, FlushScheduler> schedulers = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  /** Address table; bridge context only. */
+  private final Map<String, AddressChannel> channels = new HashMap<>();
+  private volatile Context bridgeContext;
+  private volatile boolean shuttingDown;
+  private long maintenanceTimer = -1;
+
+  private FanoutBridge(Vertx vertx, BridgeOptions options, MeterRegistry registry) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.options = new BridgeOptions(Objects.requireNonNull(options, "options"));
+    this.metrics = new BridgeMetrics(registry == null ? new SimpleMeterRegistry() : registry);
+  }
+
+  /**
+   * @param registry where the {@code opshub.bridge.*} meters go; null for a private one
+   */
+  public static FanoutBridge create(Vertx vertx, BridgeOptions options, MeterRegistry registry) {
+    return new FanoutBridge(vertx, options, registry);
+  }
+
+  /** Creates the node-level consumers of the configured streams (kept while the bridge runs). */
+  public Future<Void> start() {
+    bridgeContext = root(vertx.getOrCreateContext());
+    return call(bridgeContext, () -> {
+      List<Future<Void>> opened = new ArrayList<>();
+      for (String address : options.getStreams()) {
+        if (!channels.containsKey(address)) {
+          AddressChannel channel = new AddressChannel(this, address, true);
+          channels.put(address, channel);
+          opened.add(channel.open());
+        }
+      }
+      maintenanceTimer = vertx.setPeriodic(1_000, t -> {
+        long now = System.nanoTime();
+        channels.values().forEach(c -> c.trim(now));
+      });
+      return Future.all(opened).mapEmpty();
+    });
+  }
+
+  /**
+   * Mounts the SockJS endpoints under {@code path} (e.g. {@code /eventbus}): {@code path/info}, {@code path} and
+   * {@code path/<server>/<session>/websocket}.
+   */
+  public void mount(Router router, String path) {
+    String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    router.get(base + "/info").handler(this::info);
+    router.get(base).handler(this::greeting);
+    router.get(base + "/").handler(this::greeting);
+    router.route(base + "/:server/:session/websocket").handler(this::upgrade);
+  }
+
+  /** Open connections of this bridge. */
+  public int connections() {
+    return connections.size();
+  }
+
+  /**
+   * Closes every connection with {@code c[4000,"<reason>"]} so clients reconnect elsewhere, refuses new ones, and
+   * removes the node-level consumers. Completes when every client has been told (at most about a second).
+   */
+  public Future<Void> shutdown(String reason) {
+    shuttingDown = true;
+    List<Future<Void>> told = new ArrayList<>();
+    for (BridgeConnection c : connections) {
+      told.add(call(c.context(), () -> c.close(SockJs.CLOSE_SHUTDOWN, reason)));
+    }
+    Future<Void> consumers = bridgeContext == null ? Future.succeededFuture() : call(bridgeContext, () -> {
+      if (maintenanceTimer != -1) {
+        vertx.cancelTimer(maintenanceTimer);
+        maintenanceTimer = -1;
+      }
+      List<Future<Void>> closing = new ArrayList<>();
+      channels.values().forEach(c -> closing.add(c.close()));
+      channels.clear();
+      return Future.join(closing).mapEmpty();
+    });
+    return Future.join(Future.join(told), consumers).mapEmpty();
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private void info(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=UTF-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store, no-cache, no-transform, must-revalidate, max-age=0")
+        .end(SockJs.info());
+  }
+
+  private void greeting(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=UTF-8").end("Welcome to SockJS!\n");
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade)) {
+      ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+      return;
+    }
+    if (!originAllowed(request)) {
+      metrics.closes("origin_refused").increment();
+      ctx.response().setStatusCode(403).end("origin not allowed");
+      return;
+    }
+    if (shuttingDown) {
+      ctx.response().setStatusCode(503).end("shutting down");
+      return;
+    }
+    Context context = root(vertx.getOrCreateContext());
+    FlushScheduler scheduler = schedulers.computeIfAbsent(context, FlushScheduler::new);
+    request.toWebSocket().onSuccess(ws -> {
+      if (admitted.incrementAndGet() > options.getMaxConnections()) {
+        admitted.decrementAndGet();
+        metrics.closes(SockJs.REASON_TOO_MANY_CONNECTIONS).increment();
+        ws.writeTextMessage(SockJs.closeFrame(SockJs.CLOSE_TOO_MANY_CONNECTIONS, SockJs.REASON_TOO_MANY_CONNECTIONS));
+        ws.close((short) 1000, SockJs.REASON_TOO_MANY_CONNECTIONS);
+        return;
+      }
+      BridgeConnection connection = new BridgeConnection(this, ws, context, scheduler,
+          options.getNodeId() + "-" + ids.incrementAndGet());
+      connections.add(connection);
+      metrics.connectionOpened();
+      connection.start();
+    }).onFailure(err -> LOG.debug("bridge upgrade failed", err));
+  }
+
+  /**
+   * Same-origin and Origin-less (non-browser) requests are allowed; then the configured list ({@code *} = all);
+   * with an empty list, localhost origins too.
+   */
+  boolean originAllowed(HttpServerRequest request) {
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin == null) {
+      return true;
+    }
+    String o = origin.trim().toLowerCase(Locale.ROOT);
+    if (o.endsWith("/")) {
+      o = o.substring(0, o.length() - 1);
+    }
+    List<String> allowed = options.getAllowedOrigins();
+    if (allowed.contains("*") || allowed.contains(o)) {
+      return true;
+    }
+    URI uri;
+    try {
+      uri = new URI(o);
+    } catch (Exception e) {
+      return false;
+    }
+    String host = uri.getHost();
+    if (host == null) {
+      return false;
+    }
+    int port = uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+    HostAndPort authority = request.authority();
+    if (authority != null && host.equalsIgnoreCase(authority.host())) {
+      int requestPort = authority.port() != -1 ? authority.port() : (request.isSSL() ? 443 : 80);
+      if (requestPort == port) {
+        return true;
+      }
+    }
+    return allowed.isEmpty() && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1"));
+  }
+
+  // ---------------------------------------------------------------- table (package-private, used by connections)
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  BridgeOptions options() {
+    return options;
+  }
+
+  BridgeMetrics metrics() {
+    return metrics;
+  }
+
+  /** Adds a subscription to the node table (on the bridge context). */
+  void subscribe(Subscription sub) {
+    onContext(table(), () -> {
+      if (sub.closed) {
+        return;
+      }
+      AddressChannel channel = channels.get(sub.address);
+      if (channel == null) {
+        if (channels.size() >= options.getMaxAddresses() || shuttingDown) {
+          onContext(sub.connection.context(), () -> sub.connection.subscriptionRefused(sub));
+          return;
+        }
+        channel = new AddressChannel(this, sub.address, false);
+        channels.put(sub.address, channel);
+        String address = sub.address;
+        channel.open().onFailure(err -> LOG.warn("consumer of {} failed to register", address, err));
+      }
+      channel.add(sub);
+    });
+  }
+
+  /** Removes a subscription; the last one of a non-kept address removes the node's consumer. */
+  void unsubscribe(Subscription sub) {
+    onContext(table(), () -> {
+      AddressChannel channel = channels.get(sub.address);
+      if (channel != null && channel.remove(sub) && channel.isEmpty() && !channel.kept) {
+        channels.remove(sub.address);
+        channel.close();
+      }
+    });
+  }
+
+  void connectionClosed(BridgeConnection connection) {
+    if (connections.remove(connection)) {
+      admitted.decrementAndGet();
+      metrics.connectionClosed();
+    }
+  }
+
+  private Context table() {
+    Context c = bridgeContext;
+    if (c == null) {
+      // mounted without start(): the first connection's context owns the table
+      synchronized (this) {
+        if (bridgeContext == null) {
+          bridgeContext = root(vertx.getOrCreateContext());
+        }
+        c = bridgeContext;
+      }
+    }
+    return c;
+  }
+
+  boolean isCurrent(Context context) {
+    Context current = Vertx.currentContext();
+    return current != null && root(current) == context;
+  }
+
+  void onContext(Context context, Runnable task) {
+    if (isCurrent(context)) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+
+  private <T> Future<T> call(Context context, java.util.function.Supplier<Future<T>> task) {
+    if (isCurrent(context)) {
+      return task.get();
+    }
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> task.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private static Context root(Context context) {
+    return context instanceof ContextInternal internal ? internal.unwrap() : context;
+  }
+}

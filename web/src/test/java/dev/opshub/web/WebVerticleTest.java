@@ -1,0 +1,136 @@
+package dev.opshub.web;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class WebVerticleTest {
+
+  private WebVerticle verticle;
+  private WebClient client;
+
+  static JsonObject config() {
+    return new JsonObject()
+        .put("host", "127.0.0.1")
+        .put("httpPort", 0)
+        .put("nodeId", "n-test")
+        .put("roles", new JsonArray().add("web"))
+        .put("operatorToken", "secret")
+        .put("streams", new JsonArray()
+            .add(new JsonObject().put("address", "ops.agents.state").put("kind", "state"))
+            .add(new JsonObject().put("address", "ops.health").put("kind", "state")));
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    vertx.sharedData().<String, String>getLocalMap(WebVerticle.NODE_MAP).put("members",
+        new JsonArray().add(new JsonObject().put("nodeId", "n-test").put("roles", "web").put("self", true))
+            .add(new JsonObject().put("nodeId", "n-other").put("roles", "agents,engine").put("self", false)).encode());
+    vertx.sharedData().<String, String>getLocalMap(WebVerticle.NODE_MAP).put("clustered", "true");
+    verticle = new WebVerticle();
+    vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config()))
+        .onComplete(ctx.succeeding(id -> {
+          client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+              .setDefaultPort(verticle.actualPort()).setFollowRedirects(false));
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterEach
+  void close() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  void healthNamesTheNodeItsRolesAndTheClusterMembers(VertxTestContext ctx) {
+    client.get("/health").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.statusCode()).isEqualTo(200);
+      JsonObject body = res.bodyAsJsonObject();
+      assertThat(body.getString("nodeId")).isEqualTo("n-test");
+      assertThat(body.getJsonArray("roles").getList()).containsExactly("web");
+      assertThat(body.getBoolean("clustered")).isTrue();
+      assertThat(body.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("nodeId")))
+          .containsExactly("n-test", "n-other");
+      assertThat(body.getJsonObject("bridge").getInteger("connections")).isZero();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void readyOnceListeningAndNotAfterUndeploy(Vertx vertx, VertxTestContext ctx) {
+    client.get("/ready").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.bodyAsJsonObject().getBoolean("ready")).isTrue();
+      vertx.undeploy(verticle.deploymentID()).onComplete(ctx.succeeding(v -> client.get("/ready").send()
+          .onComplete(ar -> ctx.verify(() -> {
+            // the server is closed: the request fails, it never answers ready
+            assertThat(ar.failed() || ar.result().statusCode() == 503).isTrue();
+            ctx.completeNow();
+          }))));
+    })));
+  }
+
+  @Test
+  void metricsInPrometheusText(VertxTestContext ctx) {
+    client.get("/metrics").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.getHeader("Content-Type")).startsWith("text/plain");
+      assertThat(res.bodyAsString()).contains("opshub_bridge_connections");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void dashboardsAndTheirScriptsAreServed(VertxTestContext ctx) {
+    var checks = ctx.checkpoint(8);
+    expectPage(ctx, checks, "/ops", "text/html", "/js/ops.js");
+    expectPage(ctx, checks, "/demo", "text/html", "/js/demo.js");
+    expectPage(ctx, checks, "/transparency", "text/html", "/js/transparency.js");
+    expectPage(ctx, checks, "/js/eventbus.js", "javascript", "export class OpsBus");
+    expectPage(ctx, checks, "/css/opshub.css", "text/css", ":root");
+    expectPage(ctx, checks, "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js", "javascript", "SockJS");
+    expectPage(ctx, checks, "/webjars/uplot/1.6.30/dist/uPlot.esm.js", "javascript", "export");
+    client.get("/").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.statusCode()).isEqualTo(302);
+      assertThat(res.getHeader("Location")).isEqualTo("/ops");
+      checks.flag();
+    })));
+  }
+
+  @Test
+  void unknownPathIs404(VertxTestContext ctx) {
+    client.get("/js/../../etc/passwd").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.statusCode()).isEqualTo(404);
+      ctx.completeNow();
+    })));
+  }
+
+  private void expectPage(VertxTestContext ctx, io.vertx.junit5.Checkpoint check, String path, String type, String text) {
+    client.get(path).send().onComplete(ctx.succeeding((HttpResponse<Buffer> res) -> ctx.verify(() -> {
+      assertThat(res.statusCode()).as(path).isEqualTo(200);
+      assertThat(res.getHeader("Content-Type")).as(path).contains(type);
+      assertThat(res.bodyAsString()).as(path).contains(text);
+      check.flag();
+    })));
+  }
+}
