@@ -65,6 +65,10 @@ if [ "$BUILD" = 1 ] && { [ ! -f "$BENCH_JAR" ] || { [[ ",$SERVERS," == *",opshub
   (cd "$ROOT" && mvn -q -o -DskipTests package)
 fi
 [ -f "$BENCH_JAR" ] || { echo "missing $BENCH_JAR" >&2; exit 1; }
+# run private copies: a build started meanwhile (the tree is shared) must not swap a jar under a running server
+mkdir -p "$OUT/jars"
+cp "$BENCH_JAR" "$OUT/jars/opshub-bench.jar"; BENCH_JAR="$OUT/jars/opshub-bench.jar"
+if [ -f "$HUB_JAR" ]; then cp "$HUB_JAR" "$OUT/jars/opshub.jar"; HUB_JAR="$OUT/jars/opshub.jar"; fi
 
 STARTED_PIDS=()
 SERVER_PID=""

@@ -16,7 +16,7 @@ export function sparkline(el, xs, ys, color = '#2b6cb0', height = 48) {
       select: { show: false },
       scales: { x: { time: true } },
       axes: [{ show: false }, { show: false }],
-      series: [{}, { stroke: color, width: 2, fill: color + '22', spanGaps: true }],
+      series: [{}, { stroke: color, width: 2, fill: color + '22', spanGaps: true, points: { show: false } }],
     }, data, el);
     charts.set(el, chart);
   } else {

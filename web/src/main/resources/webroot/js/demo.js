@@ -16,12 +16,12 @@ function values(o) {
   const mttr = num(pick(o, 'mttrMinutes', 'mttr.meanMinutes', 'mttr.mean', 'mttr'));
   const traditional = num(pick(o, 'traditionalMttrMinutes', 'mttr.traditional', 'traditionalMttr', 'mttr.traditionalMinutes'));
   return {
-    incidents: num(pick(o, 'incidents', 'incidentsHandled', 'incidentsResolved', 'resolved', 'count', 'n')),
+    incidents: num(pick(o, 'incidentsHandled', 'incidents', 'resolved', 'mttr.n')),
     mttr, traditional,
-    low: num(pick(o, 'mttr.ci95Low', 'mttr.low', 'mttrCi95Low')),
-    high: num(pick(o, 'mttr.ci95High', 'mttr.high', 'mttrCi95High')),
-    improvement: num(pick(o, 'improvement', 'mttrImprovement', 'mttr.improvement')) ??
-      (mttr !== null && traditional ? (traditional - mttr) / traditional : null),
+    low: num(pick(o, 'mttr.ci95LowMinutes', 'mttr.ci95Low')),
+    high: num(pick(o, 'mttr.ci95HighMinutes', 'mttr.ci95High')),
+    improvementPct: num(pick(o, 'improvementPct')) ??
+      (mttr !== null && traditional ? 100 * (traditional - mttr) / traditional : null),
     cost: num(pick(o, 'costAvoided', 'costAvoidedUsd', 'cost.avoided')),
     automation: num(pick(o, 'automationRate', 'automation.rate')),
     sla: num(pick(o, 'slaCompliance', 'sla.compliance', 'sla.rate')),
@@ -36,11 +36,18 @@ function render(summary) {
   const drills = pick(summary, 'latestDrills', 'drills', 'recent', 'latest') || [];
   const none = (v.incidents === null || v.incidents === 0) && (!Array.isArray(drills) || drills.length === 0);
   $('#empty').hidden = !none;
+  // before any drill every figure is a zero that means "nothing yet", not a result
+  if (none) {
+    fill($('#kpis'));
+    fill($('#scenarios'), h('p', { class: 'empty' }, 'No scenario has finished a drill yet.'));
+    fill($('#latest'), h('p', { class: 'empty' }, 'No drill yet.'));
+    return;
+  }
   fill($('#kpis'),
     kpi('Incidents handled', fmtNum(v.incidents), null, 'incidents'),
     kpi('MTTR', fmtMinutes(v.mttr),
       [v.traditional !== null ? `traditional ${fmtMinutes(v.traditional)}` : null,
-        v.improvement !== null ? `${(v.improvement * (Math.abs(v.improvement) <= 1 ? 100 : 1)).toFixed(0)} % faster` : null,
+        v.improvementPct !== null && v.incidents ? `${v.improvementPct.toFixed(0)} % faster` : null,
         v.low !== null && v.high !== null ? `95 % CI ${v.low.toFixed(1)}–${v.high.toFixed(1)} min` : null].filter(Boolean).join(' · '), 'mttr'),
     kpi('Cost avoided', fmtMoney(v.cost), 'against the traditional MTTR', 'cost'),
     kpi('Automation rate', fmtPct(v.automation), 'resolved without human approval', 'automation'),
@@ -60,10 +67,11 @@ function render(summary) {
     h('thead', null, h('tr', null, ['Drill', 'Scenario', 'Status', 'MTTR', 'SLA', 'Cost avoided', 'Finished'].map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', null, drills.slice(0, 10).map(d => {
       const met = pick(d, 'slaMet', 'sla.met');
-      return h('tr', null, h('td', null, d.drillId || d.id || '?'), h('td', null, d.scenario || '?'), h('td', null, d.status || d.outcome || '–'),
+      return h('tr', null, h('td', null, d.drillId || d.id || '?'), h('td', null, d.scenario || '?'),
+        h('td', null, d.state || d.status || '–', d.resolved === true ? ' ✔ resolved' : d.resolved === false ? ' ✖ not resolved' : '', d.automated === false ? ' (human decision)' : ''),
         h('td', null, fmtMinutes(pick(d, 'mttrMinutes', 'mttr'))),
         h('td', null, met === undefined ? '–' : met ? '✔ met' : '✖ breached'),
-        h('td', null, fmtMoney(pick(d, 'costAvoided'))), h('td', null, fmtDateTime(pick(d, 'finishedAt', 'endedAt', 'ts'))));
+        h('td', null, fmtMoney(pick(d, 'costAvoided'))), h('td', null, fmtDateTime(pick(d, 'endedTs', 'finishedAt', 'ts'))));
     })))) : h('p', { class: 'empty' }, 'No drill yet.'));
 }
 

@@ -63,6 +63,7 @@ export class OpsBus {
     this.state = { status: STATUS.CONNECTING, node: this.nodes[0], nextAttemptAt: null, attempt: 0, reason: null };
     this.rtt = null;
     this.connects = 0;
+    this.statusLog = [];        // last status changes, for the page and for tests
     window.addEventListener('online', () => this.reconnectNow());
   }
 
@@ -210,7 +211,12 @@ export class OpsBus {
   }
 
   setStatus(status, extra) {
+    const changed = this.state.status !== status;
     this.state = { ...this.state, ...extra, status, attempt: extra.attempt ?? (status === STATUS.CONNECTED ? 0 : this.state.attempt) };
+    if (changed || this.statusLog.length === 0) {
+      this.statusLog.push({ status, at: Date.now(), node: this.state.node, reason: this.state.reason || null });
+      if (this.statusLog.length > 50) this.statusLog.shift();
+    }
     this.emit('status', this.state);
   }
 

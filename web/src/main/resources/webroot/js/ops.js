@@ -43,7 +43,7 @@ function renderToken() {
   $('#token-clear').hidden = !has;
   $('#token').value = '';
   $('#token').placeholder = has ? 'token stored for this session' : 'paste the token the hub printed';
-  fill($('#token-state'), has ? '🔓 Controls unlocked for this browser session.' : '🔒 Controls are locked. Viewing needs no token.');
+  fill($('#token-state'), has ? 'Unlocked: controls enabled for this browser session.' : 'Locked: enter the token to control drills. Viewing needs no token.');
   document.body.classList.toggle('operator', has);
   renderDrills();
   renderConsensus();
@@ -69,7 +69,7 @@ async function control(body, label) {
   } catch (e) {
     showResult(false, `${label} refused: ${e.code || 'error'}${e.message && e.message !== e.code ? ' — ' + e.message : ''}`);
     if (e.code === 'access_denied' || e.code === 'unauthorized') {
-      fill($('#token-state'), '⚠ The hub refused the token. Check it and unlock again.');
+      fill($('#token-state'), '⚠ The hub refused the token. Lock, check it and unlock again.');
     }
     return null;
   }
@@ -97,6 +97,7 @@ function wireControls() {
     if (!value) { showResult(false, 'The token is empty.'); return; }
     sessionStorage.setItem(TOKEN_KEY, value);
     renderToken();
+    if (!scenarios.length) loadScenarios();
     showResult(true, 'Token stored for this session; the hub checks it on every action.');
   });
   $('#token-clear').addEventListener('click', () => {
@@ -163,15 +164,15 @@ function metricValues(m) {
   const overall = m.overall || m;
   return {
     mttr: num(pick(overall, 'mttrMinutes', 'mttr.meanMinutes', 'mttr.mean', 'mttr')),
-    mttrLow: num(pick(overall, 'mttr.ci95Low', 'mttr.low', 'mttrCi95Low')),
-    mttrHigh: num(pick(overall, 'mttr.ci95High', 'mttr.high', 'mttrCi95High')),
+    mttrLow: num(pick(overall, 'mttr.ci95LowMinutes', 'mttr.ci95Low')),
+    mttrHigh: num(pick(overall, 'mttr.ci95HighMinutes', 'mttr.ci95High')),
     traditional: num(pick(overall, 'traditionalMttrMinutes', 'mttr.traditional', 'traditionalMttr')),
     cost: num(pick(overall, 'costAvoided', 'costAvoidedUsd', 'cost.avoided')),
     automation: num(pick(overall, 'automationRate', 'automation.rate')),
     sla: num(pick(overall, 'slaCompliance', 'sla.compliance', 'sla.rate')),
     slaMet: num(pick(overall, 'slaMet', 'sla.met')),
     slaBreached: num(pick(overall, 'slaBreached', 'sla.breached')),
-    incidents: num(pick(overall, 'incidents', 'incidentsResolved', 'resolved', 'count', 'n')),
+    incidents: num(pick(overall, 'incidentsHandled', 'incidents', 'resolved', 'mttr.n')),
     drills: num(pick(m, 'drills', 'drillsCompleted', 'overall.drills')),
   };
 }
@@ -260,12 +261,19 @@ function lifecycle(status) {
     off ? h('li', { class: 'off ' + s }, h('span', { 'aria-hidden': 'true' }, s === 'failed' ? '✖' : '⇪'), ' ', s) : null);
 }
 
+function drillTime(at) {
+  const n = num(at);
+  if (n === null) return null;
+  return n < 120 ? `t+${n.toFixed(0)} s` : `t+${Math.floor(n / 60)}m${String(Math.round(n % 60)).padStart(2, '0')}s`;
+}
+
 function eventText(e) {
-  const from = e.from || e.fromStatus;
-  const to = e.to || e.toStatus || e.status;
-  const text = e.message || e.description || e.detail || e.summary || e.text || '';
-  const move = from && to ? `${from} → ${to}` : (to ? `→ ${to}` : '');
-  return [e.type || e.kind || e.event, e.agent ? `[${e.agent}]` : '', move, text].filter(Boolean).join(' ');
+  const from = e.from;
+  const to = e.to;
+  const move = to ? `${from || '∅'} → ${to}` : '';
+  const decision = e.winner ? `${e.winner}${num(e.score) !== null ? ' (score ' + num(e.score).toFixed(3) + ')' : ''}${e.decision ? ' ' + e.decision : ''}${e.decidedBy ? ' by ' + e.decidedBy : ''}` : '';
+  const text = e.reason || e.summary || e.message || e.description || e.detail || '';
+  return [e.type || e.kind, e.agent ? `[${e.agent}]` : '', move, decision, text].filter(Boolean).join(' ');
 }
 
 function renderIncidents() {
@@ -286,16 +294,23 @@ function renderIncidents() {
       h('p', { class: 'meta' }, [
         inc.scenario ? `scenario ${inc.scenario}` : null,
         `id ${id}`,
-        inc.detectedAt ? `detected ${fmtTime(inc.detectedAt)}` : null,
-        inc.resolvedAt ? `resolved ${fmtTime(inc.resolvedAt)}` : null,
+        num(inc.detectedAt) !== null ? `detected at drill ${drillTime(inc.detectedAt)}` : null,
+        num(inc.resolvedAt) !== null ? `resolved at ${drillTime(inc.resolvedAt)}` : null,
         impact.affectedUsers ? `${fmtNum(impact.affectedUsers)} users` : null,
         (inc.affectedServices || []).length ? `services: ${(inc.affectedServices || []).join(', ')}` : null,
       ].filter(Boolean).join(' · ')),
+      (inc.rootCause || inc.action || num(inc.mttrMinutes) !== null) ? h('p', { class: 'meta' }, [
+        inc.rootCause ? `root cause: ${inc.rootCause}` : null,
+        inc.action ? `action: ${inc.action}` : null,
+        num(inc.mttrMinutes) !== null ? `MTTR ${fmtMinutes(inc.mttrMinutes)}` : null,
+        inc.slaMet === true ? '✔ SLA met' : inc.slaMet === false ? '✖ SLA breached' : null,
+      ].filter(Boolean).join(' · ')) : null,
+      inc.failureReason ? h('p', { class: 'alert' }, '⚠ ', inc.failureReason) : null,
       lifecycle(status),
       h('details', { dataset: { id }, open: open.has(id) },
         h('summary', null, `Timeline (${events.length})`),
         events.length ? h('ol', { class: 'timeline' }, events.slice(-15).reverse().map(e =>
-          h('li', null, h('time', null, fmtTime(e.ts)), ' ', eventText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
+          h('li', null, h('time', null, drillTime(e.at) || fmtTime(e.ts)), ' ', eventText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
   }));
 }
 
@@ -309,19 +324,19 @@ function renderConsensus() {
   fill(el, store.rounds.slice(0, 5).map(r => {
     const id = r.roundId || r.id;
     const votes = roundVotes(r);
-    const excluded = r.excluded || votes.filter(v => v.excluded).map(v => ({ agent: v.agent, reason: v.reason || v.exclusionReason }));
-    const winner = r.winner || r.decision || {};
+    const excluded = r.exclusions || r.excluded || votes.filter(v => v.excluded).map(v => ({ agent: v.agent, reason: v.reason }));
+    const winner = r.winner || {};
     const action = typeof winner === 'string' ? winner : (winner.action || r.action);
     const score = num(typeof winner === 'object' ? winner.score : null) ?? num(r.score);
     const needsApproval = !!(r.requiresApproval || r.requiresHumanApproval);
-    const status = String(r.status || r.outcome || (needsApproval ? 'pending_approval' : 'decided')).toLowerCase();
+    const status = String(r.decision || r.status || (needsApproval ? 'awaiting_approval' : 'decided')).toLowerCase();
     const pending = needsApproval && /pending|waiting|awaiting/.test(status) && !store.decided.has(id);
     const scores = r.scores || {};
     return h('article', { class: 'round', dataset: { round: id, status } },
       h('header', null, h('h3', null, `Round ${id || ''}`),
         h('span', { class: 'badge' }, status.replace(/_/g, ' '))),
       h('p', { class: 'meta' }, [r.incidentId ? `incident ${r.incidentId}` : null, r.drillId ? `drill ${r.drillId}` : null,
-        fmtTime(r.ts)].filter(Boolean).join(' · ')),
+        drillTime(r.at), fmtTime(r.ts)].filter(Boolean).join(' · ')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'votes' },
         h('caption', { class: 'sr-only' }, 'Votes'),
         h('thead', null, h('tr', null, ['Agent', 'Action', 'Confidence', 'Weight', 'Score'].map(t => h('th', { scope: 'col' }, t)))),
@@ -334,7 +349,7 @@ function renderConsensus() {
             h('td', null, v.action || '?'),
             h('td', null, c === null ? '–' : c.toFixed(2)),
             h('td', null, w === null ? '–' : w.toFixed(1)),
-            h('td', null, isExcluded ? 'excluded' : (num(v.score) ?? (c !== null && w !== null ? c * w : null))?.toFixed?.(3) ?? '–'));
+            h('td', null, isExcluded ? 'excluded' : fmtNum(num(v.weighted) ?? num(v.score) ?? (c !== null && w !== null ? c * w : null), 3)));
         })))),
       excluded.length ? h('ul', { class: 'excluded-list' }, excluded.map(x =>
         h('li', null, h('span', { 'aria-hidden': 'true' }, '⊘ '), `${x.agent} excluded: ${x.reason || 'no reason given'}`))) : null,
@@ -342,7 +357,8 @@ function renderConsensus() {
         .map(([a, s]) => `${a} ${fmtNum(s, 3)}`).join(', ')) : null,
       h('p', { class: 'decision' }, h('strong', null, 'Decision: '), action || 'none',
         score !== null ? ` (score ${score.toFixed(3)}${needsApproval ? ', under 0.85: needs approval' : ''})` : '',
-        store.decided.has(id) ? ` — ${store.decided.get(id)}` : ''),
+        r.decidedBy ? ` — ${status.replace(/_/g, ' ')} by ${r.decidedBy}` : '',
+        store.decided.has(id) && !r.decidedBy ? ` — ${store.decided.get(id)}` : ''),
       pending && token() ? h('div', { class: 'row' },
         h('button', { type: 'button', class: 'approve', onclick: () => decide(r, 'approve') }, '✔ Approve'),
         h('button', { type: 'button', class: 'reject', onclick: () => decide(r, 'reject') }, '✖ Reject')) : null,
@@ -459,7 +475,11 @@ function renderDrills() {
         h('span', { class: 'meta' }, `id ${id} · seed ${d.seed ?? '–'} · speed ×${d.speed ?? '–'}`)),
       p !== null ? h('div', { class: 'progress' }, h('progress', { max: 100, value: p, 'aria-label': 'drill progress' }),
         ` ${p.toFixed(0)} %`, d.phase ? ` · ${d.phase}` : '') : (d.phase ? h('p', { class: 'meta' }, d.phase) : null),
-      d.incidentId ? h('p', { class: 'meta' }, `incident ${d.incidentId}`) : null,
+      h('p', { class: 'meta' }, [d.incidentId ? `incident ${d.incidentId}${d.incidentStatus ? ' (' + d.incidentStatus + ')' : ''}` : 'no incident yet',
+        num(d.drillTime) !== null ? `drill time ${drillTime(d.drillTime)}` : null, d.policy ? `policy ${d.policy}` : null,
+        d.endReason ? `ended: ${d.endReason}` : null].filter(Boolean).join(' · ')),
+      d.awaitingApproval ? h('p', { class: 'warn' }, '⚠ waiting for an operator decision on round ', String(d.awaitingApproval.roundId || d.awaitingApproval)) : null,
+      d.faults && Object.keys(d.faults).length ? h('p', { class: 'fault' }, '⚡ faults: ', Object.entries(d.faults).map(([a, f]) => `${a} ${typeof f === 'object' ? JSON.stringify(f) : f}`).join(', ')) : null,
       d.error || d.failure ? h('p', { class: 'alert' }, '⚠ ', d.error || d.failure) : null,
       operator && running ? drillControls(id, status) : null);
   }));
@@ -527,6 +547,7 @@ async function main() {
     get status() { return bus.state.status; },
     get rtt() { return bus.rtt; },
     get connects() { return bus.connects; },
+    get statusLog() { return bus.statusLog.slice(); },
     store,
   };
   bus.on('status', renderStatus);
@@ -545,7 +566,7 @@ async function main() {
     renderStreamInfo();
     for (const el of document.querySelectorAll('.seen[data-ts]')) fill(el, ago(el.dataset.ts));
   }, 250);
-  loadScenarios();
+  if (token()) loadScenarios();
 }
 
 main().catch(e => showResult(false, 'The page failed to start: ' + e.message));

@@ -1,5 +1,5 @@
 // /transparency: recorded drill runs and after-action reports, step by step. REST only, no WebSocket.
-import { h, fill, $, num, pick, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtTime, fmtDateTime, fetchJson } from './dom.js';
+import { h, fill, $, num, fmtNum, fmtMinutes, fmtMoney, fmtDateTime, fetchJson } from './dom.js';
 import { lineChart } from './charts.js';
 
 const COLORS = { detection: '#2b6cb0', diagnosis: '#c05621', prediction: '#6b46c1', resolution: '#2f855a', communication: '#b83280' };
@@ -16,7 +16,8 @@ function list(v) {
 function runButton(kind, item) {
   const id = item.id || item.drillId || item.runId;
   const label = [item.scenario || item.name || id, item.seed !== undefined ? `seed ${item.seed}` : null,
-    item.finishedAt || item.endedAt ? fmtDateTime(item.finishedAt || item.endedAt) : null].filter(Boolean).join(' · ');
+    item.endedTs ? fmtDateTime(item.endedTs) : null,
+    num(item.mttrMinutes) !== null ? `MTTR ${fmtMinutes(item.mttrMinutes)}` : null].filter(Boolean).join(' · ');
   return h('button', {
     type: 'button', dataset: { kind, id }, 'aria-pressed': selected === kind + ':' + id ? 'true' : 'false',
     onclick: () => choose(kind, id),
@@ -35,6 +36,7 @@ async function loadLists() {
   if (wanted.get('run')) choose('recorded', wanted.get('run'));
   else if (wanted.get('report')) choose('report', wanted.get('report'));
   else if (rec && rec.length) choose('recorded', rec[0].id || rec[0].drillId || rec[0].runId);
+  else if (rep && rep.length) choose('report', rep[0].drillId || rep[0].id);
 }
 
 async function choose(kind, id) {
@@ -54,154 +56,182 @@ async function choose(kind, id) {
 }
 
 function section(title, ...content) {
-  return h('section', { class: 'panel', style: 'margin-top:14px' }, h('h2', null, title), ...content);
+  return h('section', { class: 'panel block' }, h('h2', null, title), ...content);
 }
 
+/** Drill time (seconds since the drill started) as text. */
+function dt(at) {
+  const n = num(at);
+  if (n === null) return '–';
+  return n < 120 ? `t+${n.toFixed(0)} s` : `t+${Math.floor(n / 60)}m${String(Math.round(n % 60)).padStart(2, '0')}s`;
+}
+
+function seconds(v) {
+  const n = num(v);
+  if (n === null) return '–';
+  return n < 120 ? `${n.toFixed(0)} s` : `${(n / 60).toFixed(1)} min`;
+}
+
+/** Steps with reasoning: the recorded run's own, else the report's agent actions. */
 function steps(report) {
-  return list(pick(report, 'steps', 'agentActions', 'actions', 'recommendations', 'reasoning') || []);
+  if (Array.isArray(report.steps)) return report.steps;
+  return list(report.agentActions).map((a, i) => {
+    const rec = a.recommendation || {};
+    return {
+      step: i + 1, agent: a.agent, kind: a.kind, at: a.at, elapsedSeconds: a.elapsedSeconds, summary: a.summary,
+      action: rec.action, confidence: rec.confidence ?? a.confidence, risk: rec.risk, reasoning: rec.reasoning || a.summary,
+      evidence: rec.evidence || [], alternatives: rec.alternatives || [], fallback: a.fallback, timedOut: a.timedOut,
+    };
+  });
 }
 
-function stepView(s, t0) {
-  const rec = s.recommendation || s;
-  const evidence = list(rec.evidence || []);
-  const alts = list(rec.alternatives || []);
-  const at = num(pick(s, 'ts', 'at', 'time'));
-  return h('li', { dataset: { agent: s.agent || rec.agent } },
-    h('strong', null, s.agent || rec.agent || '?'),
-    at !== null ? h('span', { class: 'meta' }, ` +${fmtMs(t0 !== null ? at - t0 : at)}`) : null,
-    s.phase ? h('span', { class: 'meta' }, ` · ${s.phase}`) : null,
-    rec.action ? [' — ', h('code', null, rec.action)] : null,
-    num(rec.confidence) !== null ? ` (confidence ${num(rec.confidence).toFixed(2)}${rec.risk ? ', risk ' + rec.risk : ''})` : null,
-    rec.fallback || s.fallback ? h('span', { class: 'warn' }, ' ⚠ fallback result') : null,
-    s.state ? h('span', { class: 'meta' }, ` state ${s.state}`) : null,
-    rec.reasoning || s.text || s.message ? h('p', null, rec.reasoning || s.text || s.message) : null,
+function stepView(s) {
+  const evidence = list(s.evidence);
+  const alts = list(s.alternatives);
+  const c = num(s.confidence);
+  return h('li', { dataset: { agent: s.agent } },
+    h('strong', null, s.agent || '?'), h('span', { class: 'meta' }, ` ${s.kind || ''} at ${dt(s.at)}`,
+      num(s.elapsedSeconds) !== null ? `, took ${seconds(s.elapsedSeconds)}` : ''),
+    s.action ? [' — ', h('code', null, s.action)] : null,
+    c !== null ? ` (confidence ${c.toFixed(2)}${s.risk ? ', risk ' + s.risk : ''})` : null,
+    s.fallback ? h('span', { class: 'warn' }, ' ⚠ fallback result') : null,
+    s.timedOut ? h('span', { class: 'warn' }, ' ⚠ timed out') : null,
+    s.reasoning ? h('p', null, s.reasoning) : null,
+    s.summary && s.summary !== s.reasoning ? h('p', { class: 'meta' }, s.summary) : null,
     evidence.length ? h('div', null, h('em', null, 'Evidence'), h('ul', null, evidence.map(e =>
-      h('li', null, h('code', null, e.source || '?'), ' ', e.description || '', num(e.confidence) !== null ? ` (${num(e.confidence).toFixed(2)})` : '')))) : null,
+      h('li', null, h('code', null, e.source || '?'), ' ', e.description || '', num(e.confidence) !== null ? ` (confidence ${num(e.confidence).toFixed(2)})` : '')))) : null,
     alts.length ? h('div', null, h('em', null, 'Alternatives considered'), h('ul', { class: 'alternatives' }, alts.map(a =>
       h('li', { class: a.chosen ? 'chosen' : '' }, a.chosen ? '✔ ' : '○ ', a.option || '?', ' — p = ',
         num(a.probability) !== null ? num(a.probability).toFixed(2) : '–', a.chosen ? ' (chosen)' : '')))) : null);
 }
 
-function treeNode(node) {
-  if (!node || typeof node !== 'object') return h('li', null, String(node));
-  const label = node.label || node.name || node.decision || node.option || node.node || node.question || '?';
-  const extra = [num(node.score) !== null ? `score ${num(node.score).toFixed(3)}` : null,
-    num(node.probability) !== null ? `p ${num(node.probability).toFixed(2)}` : null, node.chosen ? 'chosen' : null,
-    node.outcome || null].filter(Boolean).join(', ');
-  const kids = list(node.children || node.branches || []);
-  return h('li', { class: node.chosen ? 'chosen' : '' }, node.chosen ? h('strong', null, '✔ ' + label) : label,
-    extra ? h('span', { class: 'meta' }, ` (${extra})`) : null,
-    kids.length ? h('ul', null, kids.map(treeNode)) : null);
+/** Decision tree: the run's own, else one built from its consensus rounds. */
+function decisionTree(report) {
+  if (Array.isArray(report.decisionTree)) return report.decisionTree;
+  return list(report.consensusRounds).map(r => ({
+    roundId: r.roundId, at: r.at, winner: r.winner, score: r.score, requiresApproval: r.requiresApproval,
+    decision: r.decision, decidedBy: r.decidedBy, excluded: r.exclusions || [],
+    options: Object.entries(r.scores || {}).map(([action, score]) => ({
+      action, score, chosen: action === r.winner,
+      backers: list(r.votes).filter(v => v.action === action && !v.excluded).map(v => v.agent),
+    })),
+  }));
 }
 
-function derivedTree(report, rounds) {
-  // without an explicit tree: each consensus round is a decision between the proposed actions
-  return {
-    label: `incident ${pick(report, 'incident.id', 'incidentId') || ''}`.trim(),
-    children: rounds.map(r => {
-      const scores = r.scores || {};
-      const winner = pick(r, 'winner.action', 'decision.action', 'action', 'winner', 'decision');
-      return {
-        label: `consensus round ${r.roundId || r.id || ''}`,
-        outcome: r.status || r.outcome,
-        children: Object.entries(scores).map(([action, score]) => ({ label: action, score, chosen: action === winner })),
-      };
-    }),
-  };
+function treeView(report) {
+  const rounds = decisionTree(report);
+  if (!rounds.length) return h('p', { class: 'empty' }, 'No decision recorded.');
+  const incident = report.incident || {};
+  return h('ul', { class: 'tree' }, h('li', null, h('strong', null, `incident ${incident.id || ''}`),
+    incident.rootCause ? ` — root cause ${incident.rootCause}` : '',
+    h('ul', null, rounds.map(r => h('li', null,
+      `consensus round ${r.roundId || ''} at ${dt(r.at)}: `,
+      h('strong', null, String(r.decision || '').replace(/_/g, ' ')), r.decidedBy ? ` by ${r.decidedBy}` : '',
+      r.requiresApproval ? ' (score under the 0.85 threshold: human approval required)' : '',
+      h('ul', null,
+        list(r.options).sort((a, b) => (num(b.score) || 0) - (num(a.score) || 0)).map(o => h('li', { class: o.chosen ? 'chosen' : '' },
+          o.chosen ? h('strong', null, '✔ ' + o.action) : '○ ' + o.action,
+          ` score ${fmtNum(o.score, 3)}`, list(o.backers).length ? ` (backed by ${list(o.backers).join(', ')})` : '')),
+        list(r.excluded).map(x => h('li', { class: 'excluded' }, `⊘ ${x.agent} excluded: ${x.reason || 'no reason'}`)))))))));
 }
 
 function roundView(r) {
-  const votes = list(r.votes || r.recommendations || []);
-  const excluded = list(r.excluded || []);
-  const winner = pick(r, 'winner.action', 'decision.action', 'action', 'winner', 'decision');
-  const score = num(pick(r, 'winner.score', 'decision.score', 'score'));
+  const votes = list(r.votes);
+  const excluded = list(r.exclusions || r.excluded);
   return h('article', { class: 'round' },
-    h('h3', null, `Round ${r.roundId || r.id || ''}`, ' ', h('span', { class: 'badge' }, String(r.status || r.outcome || 'decided'))),
+    h('h3', null, `Round ${r.roundId || r.id || ''}`, ' ', h('span', { class: 'badge' }, String(r.decision || r.status || 'decided').replace(/_/g, ' '))),
     h('div', { class: 'table-wrap' }, h('table', null,
-      h('thead', null, h('tr', null, ['Agent', 'Action', 'Confidence', 'Weight', 'Score', 'Excluded'].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ['Agent', 'Action', 'Confidence', 'Weight', 'Weighted', 'Excluded'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', null, votes.map(v => {
-        const ex = v.excluded || excluded.find(x => x.agent === v.agent);
+        const ex = v.excluded ? (v.reason || (excluded.find(x => x.agent === v.agent) || {}).reason || 'yes') : null;
         const c = num(v.confidence);
         const w = num(v.weight);
         return h('tr', { class: ex ? 'excluded' : '' }, h('td', null, ex ? '⊘ ' : '', v.agent || '?'), h('td', null, v.action || '?'),
-          h('td', null, c === null ? '–' : c.toFixed(2)), h('td', null, w === null ? '–' : w.toFixed(1)),
-          h('td', null, ex ? '–' : fmtNum(num(v.score) ?? (c !== null && w !== null ? c * w : null), 3)),
-          h('td', null, ex ? (v.reason || v.exclusionReason || (typeof ex === 'object' && ex.reason) || 'yes') : 'no'));
+          h('td', null, c === null ? '–' : c.toFixed(3)), h('td', null, w === null ? '–' : w.toFixed(1)),
+          h('td', null, ex ? '–' : fmtNum(num(v.weighted) ?? (c !== null && w !== null ? c * w : null), 3)),
+          h('td', null, ex || 'no'));
       })))),
-    h('p', { class: 'decision' }, h('strong', null, 'Decision: '), winner || 'none',
-      score !== null ? ` (score ${score.toFixed(3)})` : '',
-      r.requiresApproval || r.requiresHumanApproval ? ' — under 0.85, needed human approval' : ''));
+    h('p', { class: 'decision' }, h('strong', null, 'Winner: '), r.winner || 'none',
+      num(r.score) !== null ? ` (score ${num(r.score).toFixed(3)}, threshold ${fmtNum(r.threshold ?? 0.85, 2)})` : '',
+      r.decidedBy ? ` — ${String(r.decision || '').replace(/_/g, ' ')} by ${r.decidedBy}` : ''));
 }
 
 function phases(report) {
-  const p = pick(report, 'phaseDurations', 'phases');
-  if (Array.isArray(p)) return p.map(x => [x.phase || x.name, num(pick(x, 'durationMs', 'ms', 'duration'))]);
-  if (p && typeof p === 'object') return Object.entries(p).map(([k, v]) => [k, num(typeof v === 'object' ? pick(v, 'durationMs', 'ms') : v)]);
+  const p = report.phaseDurations || (report.incident && report.incident.phaseDurations);
+  if (Array.isArray(p)) return p.map(x => [x.phase || x.name, num(x.seconds ?? x.durationSeconds)]);
+  if (p && typeof p === 'object') return Object.entries(p).map(([k, v]) => [k, num(v)]);
   return [];
+}
+
+function timelineText(e) {
+  const move = e.to ? `${e.from || '∅'} → ${e.to}` : '';
+  const decision = e.winner ? `${e.winner}${num(e.score) !== null ? ' (score ' + num(e.score).toFixed(3) + ')' : ''}${e.decision ? ' ' + e.decision : ''}${e.decidedBy ? ' by ' + e.decidedBy : ''}` : '';
+  return [e.type, e.agent ? `[${e.agent}]` : '', move, decision, e.reason || e.summary || e.message || ''].filter(Boolean).join(' ');
 }
 
 function renderRun(report) {
   const el = $('#run');
   const st = steps(report);
-  const times = st.map(s => num(pick(s, 'ts', 'at', 'time'))).filter(t => t !== null);
-  const t0 = num(pick(report, 'startedAt', 'detectedAt', 'incident.detectedAt')) ?? (times.length ? Math.min(...times) : null);
-  const rounds = list(pick(report, 'consensusRounds', 'consensus', 'rounds') || []);
-  const comms = list(pick(report, 'communications', 'messages', 'agentCommunications') || []);
-  const tree = pick(report, 'decisionTree', 'tree');
+  const outcome = report.outcome || report.mttr || {};
+  const rounds = list(report.consensusRounds);
+  const comms = list(report.communications);
   const ph = phases(report);
-  const mttr = num(pick(report, 'mttrMinutes', 'mttr.minutes', 'mttr'));
-  const trad = num(pick(report, 'traditionalMttrMinutes', 'traditionalMttr', 'mttr.traditional'));
-  const sla = num(pick(report, 'slaMinutes', 'sla.targetMinutes', 'slaTargetMinutes'));
-  const slaMet = pick(report, 'slaMet', 'sla.met');
-
-  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': 'confidence of each agent over time' });
+  const tl = list(report.timeline);
+  const success = report.success || {};
+  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': 'confidence of each agent over drill time' });
   fill(el,
-    section(`Run ${report.drillId || report.id || ''}`,
-      h('p', { class: 'meta' }, [report.scenario ? `scenario ${report.scenario}` : null, report.seed !== undefined ? `seed ${report.seed}` : null,
-        report.speed !== undefined ? `speed ×${report.speed}` : null, report.status || report.outcome || null].filter(Boolean).join(' · ')),
+    section(`Run ${report.drillId || report.id || ''}: ${report.title || report.scenario || ''}`,
+      h('p', { class: 'meta' }, [report.scenario ? `scenario ${report.scenario}` : null, report.severity ? `severity ${report.severity}` : null,
+        report.seed !== undefined ? `seed ${report.seed}` : null, report.speed !== undefined ? `speed ×${report.speed}` : null,
+        report.policy ? `policy ${report.policy}` : null, outcome.reason ? `ended: ${outcome.reason}` : null,
+        report.recordedAt ? `recorded ${report.recordedAt}` : (report.endedTs ? `ended ${fmtDateTime(report.endedTs)}` : null)].filter(Boolean).join(' · ')),
       h('div', { class: 'kpis' },
-        h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'MTTR'), h('div', { class: 'value' }, fmtMinutes(mttr)),
-          h('div', { class: 'sub' }, trad !== null ? `traditional ${fmtMinutes(trad)}` : '')),
-        h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'SLA'), h('div', { class: 'value' },
-          slaMet === undefined ? '–' : slaMet ? '✔ met' : '✖ breached'), h('div', { class: 'sub' }, sla !== null ? `target ${fmtMinutes(sla)}` : '')),
-        h('div', { class: 'kpi' }, h('div', { class: 'label' }, 'Cost avoided'), h('div', { class: 'value' }, fmtMoney(pick(report, 'costAvoided'))),
-          h('div', { class: 'sub' }, 'against the traditional MTTR')))),
-    section('Phase durations', ph.length ? h('div', { class: 'table-wrap' }, h('table', null,
+        h('div', { class: 'kpi', dataset: { kpi: 'mttr' } }, h('div', { class: 'label' }, 'MTTR'), h('div', { class: 'value' }, fmtMinutes(outcome.mttrMinutes)),
+          h('div', { class: 'sub' }, [num(outcome.traditionalMttrMinutes) !== null ? `traditional ${fmtMinutes(outcome.traditionalMttrMinutes)}` : null,
+            num(outcome.improvementPct) !== null ? `${num(outcome.improvementPct).toFixed(0)} % faster` : null].filter(Boolean).join(' · '))),
+        h('div', { class: 'kpi', dataset: { kpi: 'sla' } }, h('div', { class: 'label' }, 'SLA'), h('div', { class: 'value' },
+          outcome.slaMet === true ? '✔ met' : outcome.slaMet === false ? '✖ breached' : '–'),
+          h('div', { class: 'sub' }, num(outcome.slaMinutes) !== null ? `target ${fmtMinutes(outcome.slaMinutes)}` : '')),
+        h('div', { class: 'kpi', dataset: { kpi: 'cost' } }, h('div', { class: 'label' }, 'Cost avoided'), h('div', { class: 'value' }, fmtMoney(outcome.costAvoided)),
+          h('div', { class: 'sub' }, num(outcome.costPerMinute) !== null ? `at ${fmtMoney(outcome.costPerMinute)}/min` : '')),
+        h('div', { class: 'kpi', dataset: { kpi: 'decision' } }, h('div', { class: 'label' }, 'Decision'), h('div', { class: 'value' },
+          outcome.automated === true ? 'automated' : outcome.humanDecision ? 'human' : '–'), h('div', { class: 'sub' }, `${fmtNum(outcome.rounds)} consensus round(s)`))),
+      success.criteria ? h('p', null, h('strong', null, 'Success criteria: '), success.criteria) : null,
+      success.expectedRootCause ? h('p', { class: 'meta' }, `expected root cause ${success.expectedRootCause}, diagnosed ${success.diagnosedRootCause || '–'}`) : null),
+    section('Phase durations (drill time)', ph.length ? h('div', { class: 'table-wrap' }, h('table', null,
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Phase'), h('th', { scope: 'col' }, 'Duration'))),
-      h('tbody', null, ph.map(([k, v]) => h('tr', null, h('td', null, k), h('td', null, fmtMs(v))))))) : h('p', { class: 'empty' }, 'No phase recorded.')),
-    section('Agent reasoning, step by step', st.length ? h('ol', { class: 'steps' }, st.map(s => stepView(s, t0))) : h('p', { class: 'empty' }, 'No agent step recorded.')),
+      h('tbody', null, ph.map(([k, v]) => h('tr', null, h('td', null, k), h('td', null, seconds(v))))))) : h('p', { class: 'empty' }, 'No phase recorded.')),
+    section('Agent reasoning, step by step', st.length ? h('ol', { class: 'steps' }, st.map(stepView)) : h('p', { class: 'empty' }, 'No agent step recorded.')),
     section('Confidence over time', chart),
-    section('Decision tree', h('ul', { class: 'tree' }, treeNode(tree || derivedTree(report, rounds)))),
+    section('Decision tree', treeView(report)),
     section('Consensus rounds', rounds.length ? rounds.map(roundView) : h('p', { class: 'empty' }, 'No consensus round recorded.')),
     section('Agent-to-agent communications', comms.length ? h('ol', { class: 'comms' }, comms.map(c =>
-      h('li', null, h('time', { class: 'meta' }, fmtTime(pick(c, 'ts', 'at'))), ' ', h('strong', null, c.from || c.agent || '?'),
-        ' → ', h('strong', null, c.to || (Array.isArray(c.recipients) ? c.recipients.join(', ') : 'all')), ': ',
-        c.message || c.summary || c.text || c.type || ''))) : h('p', { class: 'empty' }, 'No communication recorded.')),
-    section('Timeline', (() => {
-      const tl = list(pick(report, 'timeline', 'events') || []);
-      return tl.length ? h('ol', { class: 'timeline' }, tl.map(e => h('li', null, h('time', null, t0 !== null && num(e.ts) !== null ? '+' + fmtMs(num(e.ts) - t0) : fmtTime(e.ts)), ' ',
-        [e.type || e.kind, e.agent ? `[${e.agent}]` : '', e.from && e.to ? `${e.from} → ${e.to}` : (e.to || e.status || ''), e.message || e.description || e.detail || ''].filter(Boolean).join(' '))))
-        : h('p', { class: 'empty' }, 'No timeline recorded.');
-    })()));
-  drawConfidence(chart, st, t0, pick(report, 'confidence', 'confidenceOverTime'));
+      h('li', null, h('span', { class: 'meta' }, dt(c.at)), ' ', h('strong', null, c.from || '?'), ' → ', h('strong', null, c.to || 'all'), ': ', c.message || '')))
+      : h('p', { class: 'empty' }, 'This report lists no communications (recorded runs do).')),
+    section('Timeline', tl.length ? h('ol', { class: 'timeline' }, tl.map(e => h('li', null, h('time', null, dt(e.at)), ' ', timelineText(e))))
+      : h('p', { class: 'empty' }, 'No timeline recorded.')));
+  drawConfidence(chart, report, st);
 }
 
-function drawConfidence(el, st, t0, given) {
-  // points (agent, t, confidence) from the report's own series, else from the steps
-  let points = [];
-  if (Array.isArray(given)) points = given.map(p => ({ agent: p.agent, t: num(pick(p, 'ts', 'at')), c: num(p.confidence) }));
-  else points = st.map(s => ({ agent: s.agent || (s.recommendation && s.recommendation.agent), t: num(pick(s, 'ts', 'at', 'time')),
-    c: num(pick(s, 'confidence', 'recommendation.confidence')) }));
-  points = points.filter(p => p.agent && p.t !== null && p.c !== null && p.c >= 0);
-  if (!points.length) { fill(el, h('p', { class: 'empty' }, 'No confidence value recorded.')); return; }
-  const base = t0 ?? Math.min(...points.map(p => p.t));
-  const xs = [...new Set(points.map(p => (p.t - base) / 1000))].sort((a, b) => a - b);
-  const agents = [...new Set(points.map(p => p.agent))];
+function drawConfidence(el, report, st) {
+  // {agent: [[at, confidence], ...]} from the run, else from the steps
+  let byAgent = report.confidenceOverTime;
+  if (!byAgent || typeof byAgent !== 'object' || Array.isArray(byAgent)) {
+    byAgent = {};
+    for (const s of st) {
+      if (s.agent && num(s.at) !== null && num(s.confidence) !== null && num(s.confidence) >= 0) {
+        (byAgent[s.agent] = byAgent[s.agent] || []).push([num(s.at), num(s.confidence)]);
+      }
+    }
+  }
+  const agents = Object.keys(byAgent).filter(a => Array.isArray(byAgent[a]) && byAgent[a].length);
+  if (!agents.length) { fill(el, h('p', { class: 'empty' }, 'No confidence value recorded.')); return; }
+  const xs = [...new Set(agents.flatMap(a => byAgent[a].map(p => num(p[0]))).filter(x => x !== null))].sort((a, b) => a - b);
   const series = agents.map(a => {
-    const byX = new Map(points.filter(p => p.agent === a).map(p => [(p.t - base) / 1000, p.c]));
-    return { label: a, color: COLORS[a] || '#4a5568', values: xs.map(x => (byX.has(x) ? byX.get(x) : null)) };
+    const m = new Map(byAgent[a].map(p => [num(p[0]), num(p[1])]));
+    return { label: a, color: COLORS[a] || '#4a5568', values: xs.map(x => (m.has(x) ? m.get(x) : null)) };
   });
-  requestAnimationFrame(() => lineChart(el, xs, series, { xLabel: 'seconds since start', yLabel: 'confidence', yRange: [0, 1] }));
+  requestAnimationFrame(() => lineChart(el, xs, series, { xLabel: 'drill time (s)', yLabel: 'confidence', yRange: [0, 1] }));
 }
 
 loadLists().catch(e => fill($('#recorded'), h('p', { class: 'alert' }, '⚠ ' + e.message)));

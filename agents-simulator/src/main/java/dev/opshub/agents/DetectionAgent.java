@@ -48,8 +48,10 @@ public class DetectionAgent extends AgentVerticle {
             .thenComparing(Comparator.comparingDouble(Series::worstRatio).reversed()))
         .orElseThrow();
     double ratio = ratio(lead);
-    double conf = clamp(0.6 + 0.3 * Math.min(1, (ratio - 1) / 0.15) + 0.04 * Math.min(breaching.size() - 1, 3)
-        + jitter(rnd, 0.03), 0, 0.99);
+    double[] trend = lead.trend(4);
+    boolean worsening = trend[1] > 0.8 && (lead.highIsBad() ? trend[0] > 0 : trend[0] < 0);
+    double conf = clamp(0.6 + 0.25 * Math.min(1, (ratio - 1) / 0.15) + 0.04 * Math.min(breaching.size() - 1, 3)
+        + (worsening ? 0.1 : 0) + jitter(rnd, 0.03), 0, 0.99);
     List<Evidence> evidence = new ArrayList<>();
     JsonArray breaches = new JsonArray();
     for (Series s : breaching) {
@@ -67,8 +69,9 @@ public class DetectionAgent extends AgentVerticle {
     entry.remedies().forEach((a, p) -> probs.put(a.wireName(), p));
     Recommendation rec = recommend(task, action, conf, Playbook.risk(action),
         String.format(Locale.ROOT, "%s breached first (t+%.0fs) and is %.0f%% past its threshold; %d signal(s) breaching. "
-                + "Playbook for %s suggests %s.", lead.metric(), lead.t()[lead.firstSustainedBreach(SUSTAIN)],
-            (ratio - 1) * 100, breaching.size(), lead.kind(), action.wireName()),
+                + "%sPlaybook for %s suggests %s.", lead.metric(), lead.t()[lead.firstSustainedBreach(SUSTAIN)],
+            (ratio - 1) * 100, breaching.size(), worsening ? "Still worsening (steady trend). " : "", lead.kind(),
+            action.wireName()),
         evidence, alternatives(probs, action.wireName()), false);
     JsonObject findings = new JsonObject()
         .put("anomaly", true)

@@ -16,8 +16,10 @@ final class Playbook {
 
   /** Knowledge about one kind of signal. */
   record Entry(String kind, String cause, double causePrior, Map<Action, Double> remedies, Action containment) {
+    /** The best-fitting remedy; ties go to the action listed first in {@link Action}. */
     Action primary() {
-      return remedies.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      return remedies.entrySet().stream().max(Map.Entry.<Action, Double>comparingByValue()
+          .thenComparing(e -> -e.getKey().ordinal())).orElseThrow().getKey();
     }
   }
 
@@ -73,7 +75,7 @@ final class Playbook {
     for (int i = 0; i < remedies.length; i += 2) {
       m.put((Action) remedies[i], (Double) remedies[i + 1]);
     }
-    ENTRIES.put(kind, new Entry(kind, cause, prior, Map.copyOf(m), containment));
+    ENTRIES.put(kind, new Entry(kind, cause, prior, java.util.Collections.unmodifiableMap(m), containment));
   }
 
   /** The entry for {@code kind}; an unknown kind is a weak cause whose only remedy is to escalate. */

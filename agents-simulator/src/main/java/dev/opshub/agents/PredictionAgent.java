@@ -71,7 +71,8 @@ public class PredictionAgent extends AgentVerticle {
     double pressure = 0;
     for (Forecast f : forecasts) {
       Playbook.Entry e = Playbook.entry(f.series().kind());
-      score.merge(e.containment(), f.urgency() * e.causePrior(), Double::sum);
+      // symptoms trend hardest; weigh by how likely the kind is a cause, squared, so the driver's containment leads
+      score.merge(e.containment(), f.urgency() * e.causePrior() * e.causePrior(), Double::sum);
       pressure += f.urgency() * e.causePrior();
     }
     score.keySet().removeAll(DiagnosisAgent.excluded(task.context()));

@@ -80,7 +80,7 @@ public class ResolutionAgent extends AgentVerticle {
         .thenComparing(e -> -e.getKey().ordinal())).orElseThrow().getKey();
     double total = support.values().stream().mapToDouble(Double::doubleValue).sum();
     double share = support.get(action) / total;
-    double conf = clamp(0.6 + 0.4 * share + jitter(rnd, 0.02), 0, 0.99);
+    double conf = clamp(0.65 + 0.35 * share + jitter(rnd, 0.02), 0, 0.99);
     if (!refused.isEmpty()) {
       evidence.add(new Evidence("risk", "refused: " + String.join(", ", refused), 0.9));
     }

@@ -1,12 +1,15 @@
 package dev.opshub.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -25,6 +28,15 @@ final class BenchConnection {
   private final RunState run;
   final int index;
   final boolean stalls;
+
+  /** Largest SockJS frame accepted when the server fragments it over several WebSocket frames. */
+  static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+  private final FrameScanner.Sink sink = this::onMessage;
+  private long frameNowMicros;
+  private boolean frameMeasuring;
+  private boolean frameRecording;
+  private Buffer partial;
 
   private State state = State.IDLE;
   private WebSocket ws;
@@ -87,17 +99,37 @@ final class BenchConnection {
   private void attach(WebSocket socket) {
     ws = socket;
     closeFrame = null;
-    socket.textMessageHandler(this::onFrame);
+    partial = null;
+    socket.frameHandler(this::onWebSocketFrame);
     socket.closeHandler(v -> onClose());
     socket.exceptionHandler(e -> LOG.debug("connection {}: {}", index, e.toString()));
   }
 
-  private void onFrame(String frame) {
-    if (frame.isEmpty()) return;
-    switch (frame.charAt(0)) {
+  /** Joins fragmented WebSocket messages (bounded), then reads the SockJS frame. */
+  private void onWebSocketFrame(WebSocketFrame frame) {
+    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) return;
+    Buffer data = frame.binaryData();
+    if (partial != null || !frame.isFinal()) {
+      if (partial == null) partial = Buffer.buffer();
+      if (partial.length() + data.length() > MAX_MESSAGE_BYTES) {
+        run.error("message_too_large");
+        partial = null;
+        return;
+      }
+      partial.appendBuffer(data);
+      if (!frame.isFinal()) return;
+      data = partial;
+      partial = null;
+    }
+    onSockJsFrame(data);
+  }
+
+  private void onSockJsFrame(Buffer data) {
+    if (data.length() == 0) return;
+    switch (data.getByte(0)) {
       case 'o' -> onOpen();
-      case 'a' -> onMessages(frame);
-      case 'c' -> closeFrame = closeReasonOf(frame);
+      case 'a' -> onMessages(data);
+      case 'c' -> closeFrame = closeReasonOf(data.toString(StandardCharsets.UTF_8));
       default -> {
         // 'h' heartbeat: nothing to do
       }
@@ -137,22 +169,27 @@ final class BenchConnection {
     }
   }
 
-  private void onMessages(String frame) {
-    long nowMicros = nowMicros();
-    boolean measuring = run.measuring();
-    boolean recording = !stalls && run.recording();
+  private void onMessages(Buffer data) {
+    frameNowMicros = nowMicros();
+    frameMeasuring = run.measuring();
+    frameRecording = !stalls && run.recording();
     run.frames.increment();
-    if (measuring) run.measuredFrames.increment();
-    loop.forEachMessage(frame, text -> {
-      BridgeMessage m = loop.scratch().read(text, stalls);
-      switch (m.type) {
-        case REC -> onDelivery(m, nowMicros, measuring, recording);
-        case ERR -> run.error(m.error);
-        default -> {
-          // pong or anything else
-        }
+    if (frameMeasuring) run.measuredFrames.increment();
+    byte[] bytes = data.getBytes();
+    if (loop.scanner().scan(bytes, bytes.length, stalls, sink) < 0) {
+      // not the compact form: the general (slower) JSON path
+      loop.forEachMessage(new String(bytes, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
+    }
+  }
+
+  private void onMessage(BridgeMessage m) {
+    switch (m.type) {
+      case REC -> onDelivery(m, frameNowMicros, frameMeasuring, frameRecording);
+      case ERR -> run.error(m.error);
+      default -> {
+        // pong or anything else
       }
-    });
+    }
   }
 
   private void onDelivery(BridgeMessage m, long nowMicros, boolean measuring, boolean recording) {
@@ -290,7 +327,7 @@ final class BenchConnection {
     long after = messagesAtReconnect < 0 ? 0 : messages - messagesAtReconnect;
     return new StallReport(index, Math.max(0, messagesBeforeStall), drained, closedBy, closeReason, resumeEpoch, resumeFrom,
       reconnected, reconnectError, firstOffsetAfterReconnect, after, snapshotMessages, offsetGaps, offsetDuplicates,
-      seqLost, seqDuplicates, epochChanged);
+      seqLost, seqDuplicates, epochChanged, state.name());
   }
 
   private String wsCloseReason() {

@@ -41,6 +41,7 @@ final class ClientLoopVerticle extends VerticleBase {
   private final List<BenchConnection> connections = new ArrayList<>();
   private final Map<String, WebSocketClient> clients = new HashMap<>();
   private final BridgeMessage scratch = new BridgeMessage();
+  private final FrameScanner scanner = new FrameScanner();
   private final JsonFactory jsonFactory = new JsonFactory();
   private SingleWriterRecorder recorder;
 
@@ -175,6 +176,10 @@ final class ClientLoopVerticle extends VerticleBase {
   /** Spreads the pings of connections opened in the same instant over the interval. */
   long pingJitter() {
     return 1 + ThreadLocalRandom.current().nextLong(options.pingIntervalMs());
+  }
+
+  FrameScanner scanner() {
+    return scanner;
   }
 
   BridgeMessage scratch() {

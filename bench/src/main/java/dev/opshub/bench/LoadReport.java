@@ -118,8 +118,8 @@ public record LoadReport(String scenario, String label, String url, String addre
       clientCpuSeconds, load.start, load.max, load.end, load.cpus));
     for (StallReport s : stalls) {
       b.append(String.format(Locale.ROOT,
-        "  stalled #%d  closed by %s (%s), %d msgs before stall, %d drained, resumed from %s/%d: %s, %d msgs after, first offset %d, gaps %d, dups %d, seq lost %d, seq dups %d, snapshot %d -> %s%n",
-        s.connection(), s.closedBy(), s.closeReason(), s.messagesBeforeStall(), s.messagesDrained(), s.epoch(), s.resumeFrom(),
+        "  stalled #%d  [%s] closed by %s (%s), %d msgs before stall, %d drained, resumed from %s/%d: %s, %d msgs after, first offset %d, gaps %d, dups %d, seq lost %d, seq dups %d, snapshot %d -> %s%n",
+        s.connection(), s.finalState(), s.closedBy(), s.closeReason(), s.messagesBeforeStall(), s.messagesDrained(), s.epoch(), s.resumeFrom(),
         s.reconnected() ? "reconnected" : "not reconnected" + (s.reconnectError() == null ? "" : " (" + s.reconnectError() + ")"),
         s.messagesAfterReconnect(), s.firstOffsetAfterReconnect(), s.offsetGaps(), s.offsetDuplicates(), s.seqLost(),
         s.seqDuplicates(), s.snapshotMessages(), s.receivedEverything() ? "received everything it missed" : "INCOMPLETE"));

@@ -12,11 +12,12 @@ import io.vertx.core.json.JsonObject;
  * @param offsetGaps        offsets missing after reconnect (first message after reconnect must be resumeFrom + 1)
  * @param offsetDuplicates  offsets received twice or going backwards after reconnect
  * @param seqLost           body seq numbers never received by this connection over the whole run
+ * @param finalState        the connection's state when the run ended (RESUMED = came back and was reading)
  */
 record StallReport(int connection, long messagesBeforeStall, long messagesDrained, String closedBy, String closeReason,
                    String epoch, long resumeFrom, boolean reconnected, String reconnectError, long firstOffsetAfterReconnect,
                    long messagesAfterReconnect, long snapshotMessages, long offsetGaps, long offsetDuplicates,
-                   long seqLost, long seqDuplicates, boolean epochChanged) {
+                   long seqLost, long seqDuplicates, boolean epochChanged, String finalState) {
 
   /** True when it came back and nothing it missed was lost or repeated. */
   boolean receivedEverything() {
@@ -43,6 +44,7 @@ record StallReport(int connection, long messagesBeforeStall, long messagesDraine
       .put("seqLost", seqLost)
       .put("seqDuplicates", seqDuplicates)
       .put("epochChanged", epochChanged)
+      .put("finalState", finalState)
       .put("receivedEverything", receivedEverything());
   }
 }

@@ -53,8 +53,8 @@ public final class TableCommand implements Callable<Integer> {
       for (int i = 0; i < stalls.size(); i++) {
         JsonObject s = stalls.getJsonObject(i);
         notes.append(String.format(Locale.ROOT,
-          "- %s: stalled connection #%d closed by %s (%s); resumed from offset %d: %d messages after reconnect, first offset %d, offset gaps %d, offset dups %d, seq lost %d, seq dups %d, snapshot msgs %d -> %s%n",
-          where, s.getInteger("connection"), s.getString("closedBy"), s.getString("closeReason"), s.getLong("resumeFrom"),
+          "- %s: stalled connection #%d (state at end %s) closed by %s (%s); resumed from offset %d: %d messages after reconnect, first offset %d, offset gaps %d, offset dups %d, seq lost %d, seq dups %d, snapshot msgs %d -> %s%n",
+          where, s.getInteger("connection"), s.getString("finalState"), s.getString("closedBy"), s.getString("closeReason"), s.getLong("resumeFrom"),
           s.getLong("messagesAfterReconnect"), s.getLong("firstOffsetAfterReconnect"), s.getLong("offsetGaps"),
           s.getLong("offsetDuplicates"), s.getLong("seqLost"), s.getLong("seqDuplicates"), s.getLong("snapshotMessages"),
           s.getBoolean("receivedEverything") ? "received everything it missed" : "did NOT receive everything it missed"));

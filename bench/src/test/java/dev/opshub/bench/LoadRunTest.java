@@ -53,8 +53,9 @@ class LoadRunTest {
         assertThat(report.latency().count()).isGreaterThan(300L);
         assertThat(report.latency().max()).isGreaterThanOrEqualTo(report.latency().p99());
         assertThat(report.latency().p99()).isGreaterThanOrEqualTo(report.latency().p50());
-        // the stock bridge writes one message per SockJS frame
-        assertThat(report.messagesPerFrame()).isEqualTo(1.0);
+        // frames are counted: the stock bridge writes one message per frame unless its socket is busy
+        assertThat(report.frames()).isPositive();
+        assertThat(report.messagesPerFrame()).isBetween(1.0, 2.0);
         assertThat(report.toJson().getJsonObject("latencyMs").getLong("count")).isEqualTo(report.latency().count());
         ctx.completeNow();
       })));

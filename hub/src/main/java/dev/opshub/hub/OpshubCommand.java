@@ -177,6 +177,13 @@ public final class OpshubCommand implements Callable<Integer> {
     CommandLine line = new CommandLine(command);
     line.setDefaultValueProvider(new Defaults(command, env));
     line.setCaseInsensitiveEnumValuesAllowed(true);
+    line.setParameterExceptionHandler((e, args) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(e.getCommandLine().getColorScheme().errorText("opshub: " + e.getMessage()));
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("Try 'opshub --help' for the options.");
+      return EXIT_USAGE;
+    });
     return line;
   }
 

@@ -1,6 +1,8 @@
 package dev.opshub.hub;
 
+import dev.opshub.agents.AgentsVerticle;
 import dev.opshub.engine.StreamPublisher;
+import dev.opshub.engine.domain.DomainEngineVerticle;
 import dev.opshub.web.WebVerticle;
 import io.vertx.core.Deployable;
 
@@ -12,17 +14,17 @@ final class RoleVerticles {
   private RoleVerticles() {
   }
 
-  /** The agents role: the five agent verticles. */
+  /** The agents role: deploys the five agent verticles (config {@code {"nodeId":..}}). */
   static Deployable agents() {
-    throw new IllegalStateException("the agents role is not in this build yet");
+    return new AgentsVerticle();
   }
 
-  /** The domain engine the active engine deploys with its publisher, or null when not in this build. */
+  /** The domain engine the active engine deploys with its publisher. */
   static Function<StreamPublisher, Deployable> domainEngine() {
-    return null;
+    return DomainEngineVerticle::new;
   }
 
-  /** The web role. */
+  /** The web role (config: the team contract's web config). */
   static Deployable web() {
     return new WebVerticle();
   }

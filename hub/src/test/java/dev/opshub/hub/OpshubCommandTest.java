@@ -127,7 +127,8 @@ class OpshubCommandTest {
         "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "OPSHUB_"}) {
       assertThat(help).contains(option);
     }
-    assertThat(help).contains("Default: agents,engine,web").contains("Default: 8080").contains("Default: ./data");
+    String unwrapped = help.replaceAll("\\n\\s+", "");
+    assertThat(unwrapped).contains("Default: agents,engine,web").contains("Default: 8080").contains("Default: ./data");
   }
 
   private static void assertUsageError(String message, String... args) {

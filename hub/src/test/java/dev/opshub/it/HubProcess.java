@@ -137,6 +137,26 @@ public final class HubProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits until the node's log contains {@code text} (for nodes without the web role, e.g. "engine active"),
+   * failing early when the process dies.
+   */
+  public HubProcess awaitLog(String text, Duration timeout) {
+    await("hub " + name + " log: " + text)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          if (logText().contains(text)) {
+            return true;
+          }
+          if (!process.isAlive()) {
+            throw new IllegalStateException("hub " + name + " exited with " + process.exitValue() + ", see " + log);
+          }
+          return false;
+        });
+    return this;
+  }
+
   /** {@code GET <baseUrl><path>} with a short timeout. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build();

@@ -387,6 +387,11 @@ final class BridgeConnection {
     if (closed) {
       return;
     }
+    if (droppedDuringOverflow && !force) {
+      // after a drop nothing more is queued: what the client gets stays a gap-free prefix it can resume from
+      metrics.dropped.increment();
+      return;
+    }
     int size0 = queue.size();
     long bytes0 = queue.bytes();
     ConnectionQueue.Offer offer = queue.offer(element, key, ts, force);
@@ -460,16 +465,16 @@ final class BridgeConnection {
       }
       writeFrame(n, now);
     }
-    if (overflowing && queue.belowHalf()) {
-      if (droppedDuringOverflow) {
-        // the client missed messages: closing lets it resume from its last offset instead of holding a gap
+    if (droppedDuringOverflow) {
+      if (queue.isEmpty()) {
+        // the client has everything before the first drop: closing lets it resume from there
         slowConsumer();
-      } else {
-        overflowing = false;
-        if (overflowTimer != -1) {
-          bridge.vertx().cancelTimer(overflowTimer);
-          overflowTimer = -1;
-        }
+      }
+    } else if (overflowing && queue.belowHalf()) {
+      overflowing = false;
+      if (overflowTimer != -1) {
+        bridge.vertx().cancelTimer(overflowTimer);
+        overflowTimer = -1;
       }
     }
   }

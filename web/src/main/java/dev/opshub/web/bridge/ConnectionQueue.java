@@ -36,6 +36,9 @@ final class ConnectionQueue {
   private Entry tail;
   private int size;
   private long bytes;
+  /** Room granted to forced entries (replay, snapshot) still queued, so they never eat the live bound. */
+  private int allowanceMessages;
+  private long allowanceBytes;
 
   ConnectionQueue(int maxMessages, long maxBytes, boolean conflation) {
     this.maxMessages = maxMessages;
@@ -63,17 +66,21 @@ final class ConnectionQueue {
       }
       return Offer.DROPPED;
     }
+    if (force) {
+      allowanceMessages++;
+      allowanceBytes += element.length;
+    }
     append(new Entry(element, key, ts, now));
     return Offer.QUEUED;
   }
 
   private boolean isFull(int extra) {
-    return size >= maxMessages || bytes + extra > maxBytes;
+    return size >= maxMessages + allowanceMessages || bytes + extra > maxBytes + allowanceBytes;
   }
 
   /** True when the queue holds at most half its bounds (overflow is over). */
   boolean belowHalf() {
-    return size <= maxMessages / 2 && bytes <= maxBytes / 2;
+    return size <= (maxMessages + allowanceMessages) / 2 && bytes <= (maxBytes + allowanceBytes) / 2;
   }
 
   Entry peek() {
@@ -84,6 +91,10 @@ final class ConnectionQueue {
     Entry e = head;
     if (e != null) {
       unlink(e);
+      if (allowanceMessages > 0) {
+        allowanceMessages--;
+        allowanceBytes = Math.max(0, allowanceBytes - e.bytes.length);
+      }
     }
     return e;
   }
@@ -105,6 +116,8 @@ final class ConnectionQueue {
     tail = null;
     size = 0;
     bytes = 0;
+    allowanceMessages = 0;
+    allowanceBytes = 0;
     byKey.clear();
   }
 

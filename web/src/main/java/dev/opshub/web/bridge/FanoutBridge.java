@@ -247,7 +247,7 @@ public final class FanoutBridge {
       connections.add(connection);
       metrics.connectionOpened();
       connection.start();
-    }).onFailure(err -> LOG.debug("bridge upgrade failed", err));
+    }).onFailure(err -> LOG.warn("bridge upgrade failed", err));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,8 @@ import java.util.stream.Collectors;
 final class SockJsClient {
 
   final WebSocket ws;
+  /** Held so the client is not garbage-collected (and closed) while its socket lives. */
+  private final WebSocketClient client;
   final List<JsonObject> messages = new CopyOnWriteArrayList<>();
   /** Messages per {@code a[...]} frame, in arrival order. */
   final List<Integer> frames = new CopyOnWriteArrayList<>();
@@ -34,7 +37,8 @@ final class SockJsClient {
   private record Waiter(Predicate<SockJsClient> condition, Promise<Void> promise) {
   }
 
-  private SockJsClient(WebSocket ws) {
+  private SockJsClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
     this.ws = ws;
     ws.textMessageHandler(this::onText);
     ws.closeHandler(v -> {
@@ -53,7 +57,8 @@ final class SockJsClient {
     if (origin != null) {
       connect.addHeader("Origin", origin);
     }
-    return vertx.createWebSocketClient(clientOptions).connect(connect).map(SockJsClient::new);
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    return client.connect(connect).map(ws -> new SockJsClient(client, ws));
   }
 
   /** Connects and waits for the SockJS open frame. */

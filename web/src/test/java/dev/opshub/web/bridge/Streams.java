@@ -38,10 +38,19 @@ final class Streams {
 
   /** Publishes n messages in one event-loop task (one burst); keys cycle over keyPrefix0..keyPrefix(keys-1) when given. */
   Future<Long> burst(int n, String keyPrefix, int keys) {
+    return burst(n, keyPrefix, keys, null);
+  }
+
+  /** Same, each body padded with {@code pad}. */
+  Future<Long> burst(int n, String keyPrefix, int keys, String pad) {
     Promise<Long> done = Promise.promise();
     context.runOnContext(v -> {
       for (int i = 0; i < n; i++) {
-        publishNow(keyPrefix == null ? null : keyPrefix + (i % keys), new JsonObject().put("n", i));
+        JsonObject body = new JsonObject().put("n", i);
+        if (pad != null) {
+          body.put("pad", pad);
+        }
+        publishNow(keyPrefix == null ? null : keyPrefix + (i % keys), body);
       }
       done.complete(offset);
     });

@@ -1,0 +1,184 @@
+package dev.opshub.it.browser;
+
+import dev.opshub.it.HubProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The three dashboards of one real hub (every role, no cluster) in headless Chromium: /ops live with the five agents,
+ * an operator drill from the page to a resolved incident and its consensus round, the phone layout, and /demo and
+ * /transparency with real content and no WebSocket or /eventbus request (from the browser's own network events).
+ * No page may log a console error.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class DashboardsIT {
+
+  private static final String TOKEN = "it-token";
+  private static final Duration LIVE = Duration.ofSeconds(10);
+
+  private HubProcess hub;
+  private Browser browser;
+
+  @BeforeAll
+  void start() {
+    Browser.assumeChromium();
+    hub = HubProcess.start("browser-dashboards", "--operator-token", TOKEN);
+    hub.awaitHealthy(Duration.ofSeconds(90));
+    browser = Browser.open();
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (hub != null) {
+      hub.stop();
+    }
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    if (browser != null) {
+      assertThat(browser.consoleErrors()).as("console errors").isEmpty();
+    }
+  }
+
+  private String url(String path) {
+    return hub.baseUrl() + path;
+  }
+
+  private Object js(String script, Object... args) {
+    return browser.js(script, args);
+  }
+
+  private long offset(String address) {
+    Object o = js("const s = window.opshub && window.opshub.streamStats[arguments[0]]; return s ? s.offset : null;", address);
+    return o == null ? -1 : ((Number) o).longValue();
+  }
+
+  @Test
+  @Order(1)
+  void opsShowsTheFiveAgentsAndLiveUpdates() {
+    browser.clearLogs();
+    browser.driver.get(url("/ops"));
+    await("five agents with a live state").atMost(LIVE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .until(() -> browser.driver.findElements(By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5);
+    List<String> agents = browser.driver.findElements(By.cssSelector("#agents .agent"))
+        .stream().map(e -> e.getDomAttribute("data-agent")).toList();
+    assertThat(agents).containsExactlyInAnyOrder("detection", "diagnosis", "prediction", "resolution", "communication");
+
+    long health = offset("ops.health");
+    await("ops.health moves on by itself").atMost(LIVE).pollInterval(Duration.ofMillis(200))
+        .until(() -> offset("ops.health") > health);
+    await("node health shown").atMost(LIVE).ignoreExceptions()
+        .until(() -> !browser.driver.findElements(By.cssSelector("#health-nodes tbody tr")).isEmpty());
+    await("connected with a measured RTT").atMost(LIVE).ignoreExceptions().until(() ->
+        "connected".equals(browser.driver.findElement(By.id("conn")).getDomAttribute("data-status"))
+            && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms"));
+    assertThat(browser.webSocketsCreated()).as("/ops opens the bridge").anyMatch(u -> u.contains("/eventbus/"));
+  }
+
+  @Test
+  @Order(2)
+  void operatorStartsADrillAndSeesItsIncidentResolvedAndItsConsensusRound() {
+    WebElement token = browser.driver.findElement(By.id("token"));
+    token.sendKeys(TOKEN, Keys.ENTER);  // keyboard only: the form submits on Enter
+    await("controls unlocked").atMost(LIVE).until(() -> browser.driver.findElement(By.id("start-form")).isDisplayed());
+    await("scenario list loaded").atMost(LIVE).ignoreExceptions().until(() ->
+        new Select(browser.driver.findElement(By.id("scenario"))).getOptions().stream()
+            .anyMatch(o -> "database_cascade".equals(o.getDomAttribute("value"))));
+    new Select(browser.driver.findElement(By.id("scenario"))).selectByValue("database_cascade");
+    WebElement speed = browser.driver.findElement(By.id("speed"));
+    speed.clear();
+    speed.sendKeys("600");
+    browser.driver.findElement(By.id("start-drill")).sendKeys(Keys.ENTER);
+
+    await("the hub accepted the drill").atMost(LIVE).ignoreExceptions().until(() ->
+        "ok".equals(browser.driver.findElement(By.id("control-result")).getDomAttribute("data-kind")));
+    await("a drill shown").atMost(LIVE).ignoreExceptions()
+        .until(() -> !browser.driver.findElements(By.cssSelector("#drills .drill")).isEmpty());
+    await("its incident reaches resolved").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions().until(() -> !browser.driver.findElements(By.cssSelector(
+            "#incidents .incident[data-status='resolved'], #incidents .incident[data-status='closed']")).isEmpty());
+    await("its consensus round shown").atMost(LIVE).ignoreExceptions()
+        .until(() -> !browser.driver.findElements(By.cssSelector("#consensus .round .votes tbody tr")).isEmpty());
+    browser.screenshot("ops");
+  }
+
+  @Test
+  @Order(3)
+  void opsFitsAPhoneScreen() {
+    browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+    try {
+      browser.driver.navigate().refresh();
+      await("agents on the phone").atMost(LIVE).ignoreExceptions()
+          .until(() -> browser.driver.findElements(By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5);
+      Number overflow = (Number) js("return document.documentElement.scrollWidth - window.innerWidth;");
+      assertThat(overflow.intValue()).as("horizontal overflow in px at 390 px").isLessThanOrEqualTo(0);
+      browser.screenshot("ops-phone");
+    } finally {
+      browser.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void demoShowsRealFiguresOverRestOnly() {
+    browser.clearLogs();
+    browser.driver.get(url("/demo"));
+    await("incidents handled counted").atMost(LIVE).ignoreExceptions().until(() -> {
+      String text = browser.driver.findElement(By.cssSelector("[data-kpi='incidents'] .value")).getText();
+      return text.matches("\\d+") && Integer.parseInt(text) >= 1;
+    });
+    assertThat(browser.driver.findElement(By.id("empty")).isDisplayed()).isFalse();
+    assertThat(browser.driver.findElement(By.cssSelector("[data-kpi='mttr'] .value")).getText()).matches("[\\d.]+ min");
+    assertThat(browser.driver.findElements(By.cssSelector("#latest tbody tr"))).isNotEmpty();
+    browser.screenshot("demo");
+    assertNoBridge("/demo", "/api/summary");
+  }
+
+  @Test
+  @Order(5)
+  void transparencyShowsARecordedRunOverRestOnly() {
+    browser.clearLogs();
+    browser.driver.get(url("/transparency"));
+    await("recorded runs listed").atMost(LIVE).ignoreExceptions()
+        .until(() -> !browser.driver.findElements(By.cssSelector("#recorded button")).isEmpty());
+    await("a run's reasoning shown").atMost(LIVE).ignoreExceptions()
+        .until(() -> !browser.driver.findElements(By.cssSelector("#run .steps li")).isEmpty());
+    assertThat(browser.driver.findElements(By.cssSelector("#run .round"))).as("consensus rounds").isNotEmpty();
+    assertThat(browser.driver.findElements(By.cssSelector("#run .chart canvas"))).as("confidence chart").isNotEmpty();
+    browser.screenshot("transparency");
+    assertNoBridge("/transparency", "/api/recorded");
+  }
+
+  private void assertNoBridge(String page, String expectedRequest) {
+    List<String> requests = browser.requestsSent();
+    assertThat(requests).as(page + " requests (proves the network log is read)").anyMatch(u -> u.contains(expectedRequest));
+    assertThat(requests).as(page + " must not touch the bridge").noneMatch(u -> u.contains("/eventbus"));
+    assertThat(browser.webSocketsCreated()).as(page + " must open no WebSocket").isEmpty();
+  }
+}

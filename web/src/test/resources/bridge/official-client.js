@@ -1,0 +1,17 @@
+// Runs the official @vertx/eventbus-bridge-client.js against a bridge and prints one JSON line per event.
+// usage: node official-client.js <url> <address>
+const EventBus = require('@vertx/eventbus-bridge-client.js');
+const [url, address] = process.argv.slice(2);
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const eb = new EventBus(url);
+eb.onunhandled = (json) => { if (json.type !== 'pong') out({ unhandled: json }); };
+eb.onerror = (err) => out({ error: err });
+eb.onclose = (e) => { out({ closed: e && e.reason }); process.exit(0); };
+eb.onopen = () => {
+  eb.registerHandler(address, (err, msg) => {
+    if (err) out({ err }); else out({ rec: msg.body, headers: msg.headers });
+  });
+  eb.registerHandler('internal.secrets', (err, msg) => out(err ? { denied: err } : { leaked: msg }));
+  // the bridge handles frames in order: once the ping reply is here, both registrations are done
+  eb.send('ops.ping', {}, (err, reply) => out(err ? { pingError: err } : { ready: reply.body }));
+};
