@@ -13,8 +13,9 @@
 #   a     1,000 connections x 200 msg/s = 200,000 deliveries/s
 #   b     1,000 connections x  10 msg/s
 #   c    10,000 connections x  10 msg/s (RSS)
-#   d     1,000 connections x 100 msg/s, one connection stops reading for 60 s, then reconnects with its last
-#         epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness)
+#   d     1,000 connections x 100 msg/s for 60 s; one connection stops reading for 30 s, then reconnects with its
+#         last epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness); opshub runs
+#         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
 #   ramp  stock bridge only, 1,000 connections x 20 and 50 msg/s: where the baseline breaks
 #
 # JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS.
@@ -26,6 +27,8 @@ HUB_JAR="$ROOT/hub/target/opshub.jar"
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms512m -Xmx2g -XX:+UseG1GC"}
 PAYLOAD=200
+# the stock server deploys its HTTP verticle once per core (what a Vert.x user does); opshub deploys one web verticle
+STOCK_INSTANCES=${STOCK_INSTANCES:-$(nproc)}
 
 QUICK=0
 ONLY="a,b,c,d,ramp"
@@ -51,8 +54,12 @@ done
 if [ "$QUICK" = 1 ]; then
   WARMUP=3; DURATION=8; C_CONNS=2000; D_DURATION=20; D_STALL=10
 else
-  WARMUP=10; DURATION=30; C_CONNS=10000; D_DURATION=75; D_STALL=60
+  WARMUP=10; DURATION=30; C_CONNS=10000; D_DURATION=60; D_STALL=30
 fi
+# Scenario d: the stalled client must come back while what it missed is still in the node's history. The bridge
+# keeps 1,000 messages / 60 s per address by default = 10 s at 100 msg/s; this config keeps 100 s of ops.bench.
+HUB_D_CONFIG_JSON='{"bridge":{"historySize":10000,"historyMaxAge":120000}}'
+HUB_EXTRA_ARGS=()
 
 # 10,000 client sockets in one process and as many in the server: raise the descriptor limit as far as allowed
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -98,12 +105,12 @@ start_server() { # server rate logfile -> sets SERVER_PID
       local data; data=$(mktemp -d "$OUT/hub-data.XXXX")
       # shellcheck disable=SC2086
       java $SERVER_JVM_OPTS -jar "$HUB_JAR" --http-port "$PORT" --data-dir "$data" \
-        --bench-rate "$rate" --bench-payload "$PAYLOAD" >"$logfile" 2>&1 &
+        --bench-rate "$rate" --bench-payload "$PAYLOAD" ${HUB_EXTRA_ARGS[@]+"${HUB_EXTRA_ARGS[@]}"} >"$logfile" 2>&1 &
       ;;
     stock)
       # shellcheck disable=SC2086
       java $SERVER_JVM_OPTS -jar "$BENCH_JAR" stock-server --port "$PORT" \
-        --rate "$rate" --payload "$PAYLOAD" >"$logfile" 2>&1 &
+        --rate "$rate" --payload "$PAYLOAD" --instances "$STOCK_INSTANCES" >"$logfile" 2>&1 &
       ;;
   esac
   SERVER_PID=$!
@@ -126,7 +133,7 @@ run_one() { # scenario server conns rate duration [extra client args...]
     stop_server "$SERVER_PID"; return 0
   fi
   sleep 2   # let the publisher and (opshub) the engine start before connections arrive
-  local bound=$((WARMUP + duration + 180))
+  local bound=$((WARMUP + duration + 300))
   # shellcheck disable=SC2086
   timeout --kill-after=10 "$bound" java $CLIENT_JVM_OPTS -jar "$BENCH_JAR" \
     --url "http://127.0.0.1:$PORT/eventbus" --conns "$conns" --rate "$rate" --warmup "$WARMUP" --duration "$duration" \
@@ -140,11 +147,13 @@ run_one() { # scenario server conns rate duration [extra client args...]
 {
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
   echo "- cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "- virtualization: $(lscpu 2>/dev/null | awk -F: '/Hypervisor vendor|Virtualization type/ {gsub(/^ +/, "", $2); printf "%s ", $2}')"
   echo "- memory: $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
   echo "- java: $(java -version 2>&1 | head -1)"
   echo "- kernel: $(uname -r)"
   echo "- server JVM flags: $SERVER_JVM_OPTS"
   echo "- client JVM flags: $CLIENT_JVM_OPTS"
+  echo "- stock server HTTP verticle instances: $STOCK_INSTANCES"
   echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), warmup ${WARMUP} s, measured ${DURATION} s (d: ${D_DURATION} s, stall ${D_STALL} s)"
 } >"$OUT/machine.md"
@@ -152,9 +161,15 @@ run_one() { # scenario server conns rate duration [extra client args...]
 has() { [[ ",$ONLY," == *",$1,"* ]]; }
 if has a; then run_one a opshub 1000 200 "$DURATION"; run_one a stock 1000 200 "$DURATION"; fi
 if has b; then run_one b opshub 1000 10 "$DURATION"; run_one b stock 1000 10 "$DURATION"; fi
-if has c; then run_one c opshub "$C_CONNS" 10 "$DURATION"; run_one c stock "$C_CONNS" 10 "$DURATION"; fi
+if has c; then
+  run_one c opshub "$C_CONNS" 10 "$DURATION" --connect-timeout 240
+  run_one c stock "$C_CONNS" 10 "$DURATION" --connect-timeout 240
+fi
 if has d; then
+  echo "$HUB_D_CONFIG_JSON" >"$OUT/hub-d.json"
+  HUB_EXTRA_ARGS=(--config "$OUT/hub-d.json")
   run_one d opshub 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
+  HUB_EXTRA_ARGS=()
   run_one d stock 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
 fi
 if has ramp; then

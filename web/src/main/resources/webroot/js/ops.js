@@ -493,8 +493,8 @@ function drillControls(id, status) {
   return h('div', { class: 'drill-controls' },
     status === 'paused'
       ? h('button', { type: 'button', onclick: () => control({ action: 'resume', drillId: id }, 'Resume') }, '▶ Resume')
-      : h('button', { type: 'button', onclick: () => control({ action: 'pause', drillId: id }, 'Pause') }, '⏸ Pause'),
-    h('button', { type: 'button', onclick: () => control({ action: 'stop', drillId: id }, 'Stop') }, '⏹ Stop'),
+      : h('button', { type: 'button', onclick: () => control({ action: 'pause', drillId: id }, 'Pause') }, '❚❚ Pause'),
+    h('button', { type: 'button', onclick: () => control({ action: 'stop', drillId: id }, 'Stop') }, '■ Stop'),
     h('span', { class: 'group' }, speedInput,
       h('button', { type: 'button', onclick: () => control({ action: 'speed', drillId: id, speed: num(speedInput.value) || 1 }, 'Speed') }, 'Set speed')),
     h('span', { class: 'group' }, agentSelect, faultSelect,

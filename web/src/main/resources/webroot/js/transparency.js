@@ -132,7 +132,7 @@ function treeView(report) {
         list(r.options).sort((a, b) => (num(b.score) || 0) - (num(a.score) || 0)).map(o => h('li', { class: o.chosen ? 'chosen' : '' },
           o.chosen ? h('strong', null, '✔ ' + o.action) : '○ ' + o.action,
           ` score ${fmtNum(o.score, 3)}`, list(o.backers).length ? ` (backed by ${list(o.backers).join(', ')})` : '')),
-        list(r.excluded).map(x => h('li', { class: 'excluded' }, `⊘ ${x.agent} excluded: ${x.reason || 'no reason'}`)))))))));
+        list(r.excluded).map(x => h('li', { class: 'excluded' }, `⊘ ${x.agent} excluded: ${x.reason || 'no reason'}`))))))));
 }
 
 function roundView(r) {

@@ -66,6 +66,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--drain-ms", description = "After a stall, ms to read what was buffered and wait for the server's close before closing itself (default: ${DEFAULT-VALUE}).")
   int drainMs = LoadOptions.DEFAULT_DRAIN_MS;
 
+  @Option(names = "--stall-receive-buffer", description = "SO_RCVBUF bytes of the stalling connections; 0 = kernel autotuning (default: ${DEFAULT-VALUE}).")
+  int stallReceiveBuffer;
+
+  @Option(names = "--handshake-timeout", description = "ms for a WebSocket upgrade to be answered before it counts as failed (default: ${DEFAULT-VALUE}).")
+  int handshakeTimeout = LoadOptions.DEFAULT_HANDSHAKE_TIMEOUT_MS;
+
   @Option(names = "--server-pid", description = "Server process to sample (/proc): CPU per 100k deliveries, RSS start/peak/end.")
   long serverPid;
 
@@ -94,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
       .setUrl(url).setConnections(conns).setAddress(address).setDurationSeconds(duration).setWarmupSeconds(warmup)
       .setThreads(threads).setConnectConcurrency(connectConcurrency).setConnectTimeoutSeconds(connectTimeout)
       .setConnectionsPerSource(connsPerSource).setPingIntervalMs(pingInterval).setStall(stall)
-      .setStallForSeconds(stallFor).setDrainMs(drainMs).setServerPid(serverPid).setExpectedRate(rate)
+      .setStallForSeconds(stallFor).setDrainMs(drainMs).setHandshakeTimeoutMs(handshakeTimeout).setStallReceiveBuffer(stallReceiveBuffer).setServerPid(serverPid).setExpectedRate(rate)
       .setScenario(scenario).setLabel(label).setProgress(!quiet);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -1,6 +1,7 @@
 package dev.opshub.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -79,21 +80,38 @@ final class BenchConnection {
     return state;
   }
 
-  /** Completes when the WebSocket handshake is done or failed (failures are counted here). */
+  /**
+   * Completes when the WebSocket handshake is done, failed or timed out (failures are counted here). The timeout is
+   * our own: WebSocketConnectOptions' timeout would also close an open but quiet WebSocket.
+   */
   Future<Void> connect() {
     state = state == State.IDLE ? State.CONNECTING : State.RECONNECTING;
-    return loop.openWebSocket(index).transform(ar -> {
+    Promise<Void> attempt = Promise.promise();
+    long watchdog = loop.vertx().setTimer(loop.handshakeTimeout(), id -> {
+      if (attempt.tryComplete()) failed("handshake_timeout");
+    });
+    loop.openWebSocket(index).onComplete(ar -> {
+      loop.vertx().cancelTimer(watchdog);
+      if (!attempt.tryComplete()) {
+        if (ar.succeeded()) ar.result().close();
+        return;
+      }
       if (ar.succeeded()) {
         attach(ar.result());
-      } else if (state == State.RECONNECTING) {
-        reconnectError = String.valueOf(ar.cause().getMessage());
-        state = State.CLOSED;
       } else {
-        state = State.CLOSED;
-        run.failed(failureReason(ar.cause()));
+        failed(failureReason(ar.cause()));
       }
-      return Future.succeededFuture();
     });
+    return attempt.future();
+  }
+
+  private void failed(String reason) {
+    if (state == State.RECONNECTING) {
+      reconnectError = reason;
+    } else {
+      run.failed(reason);
+    }
+    state = State.CLOSED;
   }
 
   private void attach(WebSocket socket) {
@@ -103,6 +121,13 @@ final class BenchConnection {
     socket.frameHandler(this::onWebSocketFrame);
     socket.closeHandler(v -> onClose());
     socket.exceptionHandler(e -> LOG.debug("connection {}: {}", index, e.toString()));
+    // a server that upgrades but never sends the SockJS open frame
+    loop.vertx().setTimer(loop.handshakeTimeout(), id -> {
+      if (ws == socket && (state == State.CONNECTING || state == State.RECONNECTING)) {
+        failed("no_open_frame");
+        socket.close();
+      }
+    });
   }
 
   /** Joins fragmented WebSocket messages (bounded), then reads the SockJS frame. */
@@ -294,6 +319,9 @@ final class BenchConnection {
       case RECONNECTING -> {
         state = State.CLOSED;
         reconnectError = "closed_before_open: " + reason;
+      }
+      case CLOSED, IDLE -> {
+        // already counted (timed out before open)
       }
       default -> {
         state = State.CLOSED;

@@ -125,7 +125,8 @@ final class ClientLoopVerticle extends VerticleBase {
   // ---- used by the connections (on this loop) ----
 
   Future<WebSocket> openWebSocket(int index) {
-    WebSocketClient client = clients.computeIfAbsent(sourceAddress(index), this::newClient);
+    boolean stalls = index < options.stall() && options.stallReceiveBuffer() > 0;
+    WebSocketClient client = clients.computeIfAbsent(sourceAddress(index) + (stalls ? "#stall" : ""), this::newClient);
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
       .setHost(options.host())
       .setPort(options.port())
@@ -134,7 +135,9 @@ final class ClientLoopVerticle extends VerticleBase {
     return client.connect(connect);
   }
 
-  private WebSocketClient newClient(String localAddress) {
+  private WebSocketClient newClient(String key) {
+    boolean stalls = key.endsWith("#stall");
+    String localAddress = stalls ? key.substring(0, key.length() - "#stall".length()) : key;
     WebSocketClientOptions clientOptions = new WebSocketClientOptions()
       .setMaxConnections(Math.max(options.connections(), 1) + 16)
       .setMaxFrameSize(MAX_FRAME_BYTES)
@@ -142,6 +145,8 @@ final class ClientLoopVerticle extends VerticleBase {
       .setConnectTimeout(CONNECT_TIMEOUT_MS)
       .setTcpNoDelay(true);
     if (!localAddress.isEmpty()) clientOptions.setLocalAddress(localAddress);
+    // a fixed SO_RCVBUF turns off receive-window autotuning (up to tcp_rmem max, 32 MB here) for stalling sockets
+    if (stalls) clientOptions.setReceiveBufferSize(options.stallReceiveBuffer());
     return vertx.createWebSocketClient(clientOptions);
   }
 
@@ -167,6 +172,10 @@ final class ClientLoopVerticle extends VerticleBase {
 
   String address() {
     return options.address();
+  }
+
+  long handshakeTimeout() {
+    return options.handshakeTimeoutMs();
   }
 
   long pingInterval() {

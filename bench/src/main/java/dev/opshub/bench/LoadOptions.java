@@ -25,6 +25,9 @@ public final class LoadOptions {
   /** After a stalled client resumes reading, how long it waits for the server's close before closing itself. */
   public static final int DEFAULT_DRAIN_MS = 3_000;
 
+  /** A WebSocket upgrade that gets no answer within this is counted as failed, so the connect phase never hangs. */
+  public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
+
   private URI url = URI.create(DEFAULT_URL);
   private String address = DEFAULT_ADDRESS;
   private int connections = DEFAULT_CONNECTIONS;
@@ -38,6 +41,8 @@ public final class LoadOptions {
   private int stall;
   private int stallForSeconds = DEFAULT_STALL_FOR_SECONDS;
   private int drainMs = DEFAULT_DRAIN_MS;
+  private int handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  private int stallReceiveBuffer;
   private long serverPid;
   private double expectedRate;
   private String scenario = "";
@@ -174,6 +179,27 @@ public final class LoadOptions {
   public LoadOptions setDrainMs(int drainMs) {
     if (drainMs < 0) throw new IllegalArgumentException("drainMs must be >= 0");
     this.drainMs = drainMs;
+    return this;
+  }
+
+  public int stallReceiveBuffer() {
+    return stallReceiveBuffer;
+  }
+
+  /** SO_RCVBUF of the stalling connections in bytes; 0 = the kernel's autotuned default. */
+  public LoadOptions setStallReceiveBuffer(int stallReceiveBuffer) {
+    if (stallReceiveBuffer < 0) throw new IllegalArgumentException("stallReceiveBuffer must be >= 0");
+    this.stallReceiveBuffer = stallReceiveBuffer;
+    return this;
+  }
+
+  public int handshakeTimeoutMs() {
+    return handshakeTimeoutMs;
+  }
+
+  public LoadOptions setHandshakeTimeoutMs(int handshakeTimeoutMs) {
+    if (handshakeTimeoutMs < 100) throw new IllegalArgumentException("handshakeTimeout must be >= 100 ms");
+    this.handshakeTimeoutMs = handshakeTimeoutMs;
     return this;
   }
 

@@ -120,6 +120,10 @@ public final class LoadRun {
 
   private Future<Void> warmup() {
     run.startWarmup();
+    if (run.opened.sum() == 0) {
+      LOG.warn("no connection opened ({}): nothing to measure", run.failReasons());
+      return Future.succeededFuture();
+    }
     return delay(options.warmupSeconds() * 1000L);
   }
 
@@ -139,7 +143,7 @@ public final class LoadRun {
             LOG.info("{} connection(s) stopped reading for {} s", n, options.stallForSeconds());
           })
         : Future.succeededFuture();
-      return stalled.compose(v -> delay(options.durationSeconds() * 1000L));
+      return stalled.compose(v -> delay(run.opened.sum() == 0 ? 0 : options.durationSeconds() * 1000L));
     }).compose(v -> {
       run.stopMeasuring();
       measureEndNanos = System.nanoTime();

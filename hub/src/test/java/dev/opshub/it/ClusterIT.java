@@ -78,6 +78,16 @@ class ClusterIT {
     JsonObject next = client.awaitMessage(Addresses.AGENTS_STATE, Duration.ofSeconds(30));
     assertThat(Long.parseLong(next.getJsonObject("headers").getString(Headers.OFFSET)))
         .isEqualTo(Long.parseLong(headers.getString(Headers.OFFSET)) + 1);
+
+    // the engine republishes every node's figures on ops.health: the web node counts this very connection
+    String webNodeId = new JsonObject(web.get("/health").body()).getString("nodeId");
+    client.register(Addresses.HEALTH);
+    JsonObject webHealth = awaitHealth(client, "node:" + webNodeId);
+    assertThat(webHealth.getLong("connections")).isGreaterThanOrEqualTo(1);
+    assertThat(webHealth.getLong("heapUsedBytes")).isPositive();
+    assertThat(webHealth.getString("status")).isEqualTo("up");
+    JsonObject agentHealth = awaitHealth(client, "agent:detection");
+    assertThat(agentHealth.getString("status")).isIn("ok", "degraded", "failed");
     client.close();
 
     assertThat(web.stop()).as("web node exit code").isZero();
@@ -156,6 +166,18 @@ class ClusterIT {
     }
     assertThat(epoch).as("epoch in the log of %s", node.name()).isPositive();
     return epoch;
+  }
+
+  /** The body of the next ops.health entry with {@code key} (others are skipped), within 30 s. */
+  private static JsonObject awaitHealth(SockJsClient client, String key) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject body = client.awaitMessage(Addresses.HEALTH, Duration.ofSeconds(30)).getJsonObject("body");
+      if (key.equals(body.getString("key"))) {
+        return body;
+      }
+    }
+    throw new AssertionError("no ops.health entry " + key);
   }
 
   private static JsonArray awaitMembers(HubProcess web, int count) {

@@ -113,8 +113,9 @@ public class WebVerticle extends VerticleBase {
     List<String> origins = bridgeOptions.getAllowedOrigins();
     if (!origins.isEmpty()) {
       // dashboards served by another node (failover list) fetch /eventbus/info cross-origin before the WebSocket
+      // (sockjs-client sends it with credentials, so the answer names the origin and allows credentials)
       CorsHandler cors = origins.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
-      router.route("/eventbus/*").handler(cors.allowedMethod(HttpMethod.GET));
+      router.route("/eventbus/*").handler(cors.allowedMethod(HttpMethod.GET).allowCredentials(true));
     }
     bridge.mount(router, "/eventbus");
 

@@ -20,6 +20,7 @@ final class EngineHarness {
   final Path dataDir;
   final CapturingPublisher publisher = new CapturingPublisher();
   private final Map<String, Promise<Void>> ends = new ConcurrentHashMap<>();
+  String engineDeployment;
 
   EngineHarness(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
@@ -36,7 +37,10 @@ final class EngineHarness {
     JsonObject conf = new JsonObject().put("nodeId", "test").put("dataDir", dataDir.toString()).put("autoDrills", false);
     return vertx.deployVerticle(new AgentsVerticle(), new DeploymentOptions().setConfig(conf))
         .compose(id -> vertx.deployVerticle(new DomainEngineVerticle(publisher), new DeploymentOptions().setConfig(conf)))
-        .mapEmpty();
+        .map(id -> {
+          engineDeployment = id;
+          return null;
+        });
   }
 
   Future<JsonObject> control(JsonObject body) {

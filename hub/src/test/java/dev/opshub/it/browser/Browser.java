@@ -15,16 +15,16 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -137,23 +137,40 @@ final class Browser implements AutoCloseable {
   }
 
   /**
-   * Saves a screenshot as {@code target/screenshots/<name>.png}; with {@code -Dopshub.updateDocsScreenshots=true}
-   * also as {@code ../docs/screenshots/<name>.png} (the ones the README shows).
+   * Saves a screenshot of the whole page (beyond the viewport) as {@code target/screenshots/<name>.png}; with
+   * {@code -Dopshub.updateDocsScreenshots=true} also as {@code ../docs/screenshots/<name>.png} (the README's).
    */
   Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
-      File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+      byte[] png = fullPage();
       Path target = SCREENSHOTS.resolve(name + ".png");
-      Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(target, png);
       if (Boolean.getBoolean("opshub.updateDocsScreenshots")) {
         Path docs = Paths.get("..", "docs", "screenshots");
         Files.createDirectories(docs);
-        Files.copy(shot.toPath(), docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.write(docs.resolve(name + ".png"), png);
       }
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private byte[] fullPage() {
+    try {
+      Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+      double width = ((Number) size.get("width")).doubleValue();
+      double height = Math.min(((Number) size.get("height")).doubleValue(), 8000);
+      Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
+          "format", "png", "captureBeyondViewport", true,
+          "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+      return Base64.getDecoder().decode((String) shot.get("data"));
+    } catch (RuntimeException e) {
+      LOG.debug("full-page capture failed, taking the viewport", e);
+      return ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     }
   }
 

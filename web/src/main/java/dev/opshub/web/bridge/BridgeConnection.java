@@ -56,6 +56,9 @@ final class BridgeConnection {
   private long lingerTimer = -1;
   private long overflowTimer = -1;
   private boolean overflowing;
+  /** Registrations sent to the node table and not yet started; pongs wait for them (ping is a barrier). */
+  private int pendingRegistrations;
+  private int deferredPongs;
   private boolean droppedDuringOverflow;
   private double tokens;
   private long tokensAtNanos;
@@ -175,7 +178,7 @@ final class BridgeConnection {
       return;
     }
     switch (t) {
-      case "ping" -> enqueueControl(PONG);
+      case "ping" -> pong();
       case "register" -> register(addr, msg.getValue("headers"));
       case "unregister" -> unregister(addr);
       case "send" -> send(addr, msg, false);
@@ -237,6 +240,7 @@ final class BridgeConnection {
     }
     Subscription sub = new Subscription(this, address, epoch, offset, snapshot);
     subscriptions.put(address, sub);
+    pendingRegistrations++;
     bridge.subscribe(sub);
   }
 
@@ -267,8 +271,25 @@ final class BridgeConnection {
     }
   }
 
+  private void pong() {
+    if (pendingRegistrations > 0) {
+      deferredPongs++;
+    } else {
+      enqueueControl(PONG);
+    }
+  }
+
+  private void registrationDone() {
+    if (--pendingRegistrations == 0) {
+      for (; deferredPongs > 0; deferredPongs--) {
+        enqueueControl(PONG);
+      }
+    }
+  }
+
   /** The node refused the subscription (too many addresses on this node). */
   void subscriptionRefused(Subscription sub) {
+    registrationDone();
     if (subscriptions.get(sub.address) == sub) {
       subscriptions.remove(sub.address);
     }
@@ -360,6 +381,7 @@ final class BridgeConnection {
 
   /** A subscription was added to the node table: write its replay/snapshot, then live messages follow. */
   void started(Subscription sub, AddressChannel.Plan plan, long filterEpoch, long filterOffset) {
+    registrationDone();
     if (closed || sub.closed) {
       return;
     }
@@ -452,7 +474,7 @@ final class BridgeConnection {
     int max = options.getMaxBatchMessages();
     long now = System.nanoTime();
     while (!queue.isEmpty()) {
-      if (ws.writeQueueFull()) {
+      if (socketFull()) {
         break; // the drain handler calls flush again
       }
       int n = Math.min(queue.size(), max);
@@ -476,6 +498,16 @@ final class BridgeConnection {
         bridge.vertx().cancelTimer(overflowTimer);
         overflowTimer = -1;
       }
+    }
+  }
+
+  /** The socket cannot take more now; a socket closed under us (its close handler not run yet) is cleaned up. */
+  private boolean socketFull() {
+    try {
+      return ws.writeQueueFull();
+    } catch (IllegalStateException closedUnderUs) {
+      cleanup();
+      return true;
     }
   }
 
@@ -537,7 +569,7 @@ final class BridgeConnection {
       close(SockJs.CLOSE_PING_TIMEOUT, SockJs.REASON_PING_TIMEOUT);
       return;
     }
-    if (now - lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(options.getHeartbeatInterval()) && !ws.writeQueueFull()) {
+    if (now - lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(options.getHeartbeatInterval()) && !socketFull()) {
       writeText(SockJs.HEARTBEAT);
     }
   }

@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a JSON array of strings, each a bridge message {@code {"type":"register|unregister|send|publish|ping","address":..,
  * "headers":{..},"body":..,"replyAddress":..}}. Server to client: {@code rec} (a message:
  * {@code {"type":"rec","address":..,"headers":{"epoch":"..","offset":".."},"body":{..,"ts":..,"key":..}}}),
- * {@code err} and {@code pong} (answer to {@code ping}).
+ * {@code err} and {@code pong} (answer to {@code ping}; it follows the registrations sent before the ping, so a client
+ * knows its subscriptions are in place once the pong arrives).
  *
  * <h2>Permissions (deny by default)</h2>
  * <ul>
@@ -247,7 +248,7 @@ public final class FanoutBridge {
       connections.add(connection);
       metrics.connectionOpened();
       connection.start();
-    }).onFailure(err -> LOG.warn("bridge upgrade failed", err));
+    }).onFailure(err -> LOG.debug("bridge upgrade failed", err));
   }
 
   /**
@@ -304,10 +305,8 @@ public final class FanoutBridge {
 
   /** Adds a subscription to the node table (on the bridge context). */
   void subscribe(Subscription sub) {
+    // an unregister or close that follows is dispatched after this, in order: no need to look at sub.closed here
     onContext(table(), () -> {
-      if (sub.closed) {
-        return;
-      }
       AddressChannel channel = channels.get(sub.address);
       if (channel == null) {
         if (channels.size() >= options.getMaxAddresses() || shuttingDown) {

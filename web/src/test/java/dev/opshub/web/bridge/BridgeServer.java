@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,16 +13,21 @@ import io.vertx.ext.web.Router;
 final class BridgeServer extends VerticleBase {
 
   final BridgeOptions options;
-  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final MeterRegistry registry;
   FanoutBridge bridge;
   HttpServer server;
 
-  BridgeServer(BridgeOptions options) {
+  BridgeServer(BridgeOptions options, MeterRegistry registry) {
     this.options = options;
+    this.registry = registry;
   }
 
   static Future<BridgeServer> deploy(Vertx vertx, BridgeOptions options) {
-    BridgeServer server = new BridgeServer(options);
+    return deploy(vertx, options, new SimpleMeterRegistry());
+  }
+
+  static Future<BridgeServer> deploy(Vertx vertx, BridgeOptions options, MeterRegistry registry) {
+    BridgeServer server = new BridgeServer(options, registry);
     return vertx.deployVerticle(server).map(id -> server);
   }
 

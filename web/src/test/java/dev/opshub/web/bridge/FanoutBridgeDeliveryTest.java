@@ -61,6 +61,34 @@ class FanoutBridgeDeliveryTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_000));
   }
 
+  @Test
+  void sustained_traffic_fills_batches_within_the_batch_delay(Vertx vertx) throws Exception {
+    BridgeServer node = await(BridgeServer.deploy(vertx, new BridgeOptions().setMaxBatchDelay(200).setStreams(List.of(EVENTS))));
+    SockJsClient client = SockJsClient.open(vertx, node.port());
+    client.register(EVENTS);
+    int framesBefore = client.frames.size();
+    Streams stream = new Streams(vertx, EVENTS, 1);
+    int total = 200;
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    // about 200 messages/s: one every 5 ms, each in its own event-loop turn
+    vertx.setPeriodic(5, id -> {
+      if (sent.incrementAndGet() >= total) {
+        vertx.cancelTimer(id);
+      }
+      if (sent.get() <= total) {
+        stream.publish(null, new JsonObject());
+      }
+    });
+    await(client.waitForReceived(EVENTS, total));
+    List<Integer> frames = client.frames.subList(framesBefore, client.frames.size());
+    double perFrame = (double) total / frames.size();
+    assertThat(perFrame).as("messages per frame under sustained load, frames %s", frames).isGreaterThanOrEqualTo(3.0);
+    assertThat(frames).allMatch(n -> n <= 10);
+    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+    // lingering is bounded by the batch delay (plus scheduling slack on a busy machine)
+    assertThat(node.registry.find("opshub.bridge.delivery.latency").timer().max(TimeUnit.MILLISECONDS)).isLessThan(1_500.0);
+  }
+
   /** A client that stops reading behind small socket buffers fills its queue. */
   private static BridgeOptions stallable() {
     return new BridgeOptions().setSendBufferSize(4096).setMaxQueueMessages(20).setMaxQueueBytes(1 << 20)
