@@ -110,8 +110,8 @@ function wireControls() {
     if (!scenario) { showResult(false, 'Choose a scenario.'); return; }
     const seed = num($('#seed').value);
     const speed = num($('#speed').value);
-    control({ action: 'start', scenario, seed: seed === null ? 42 : Math.trunc(seed), speed: speed === null ? 60 : speed },
-      `Start ${scenario}`);
+    control({ action: 'start', scenario, seed: seed === null ? 42 : Math.trunc(seed), speed: speed === null ? 60 : speed,
+      policy: $('#policy').value }, `Start ${scenario}`);
   });
 }
 

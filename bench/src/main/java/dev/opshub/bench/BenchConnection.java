@@ -37,6 +37,7 @@ final class BenchConnection {
   private long frameNowMicros;
   private boolean frameMeasuring;
   private boolean frameRecording;
+  private int frameDeliveries;
   private Buffer partial;
 
   private State state = State.IDLE;
@@ -198,12 +199,16 @@ final class BenchConnection {
     frameNowMicros = nowMicros();
     frameMeasuring = run.measuring();
     frameRecording = !stalls && run.recording();
-    run.frames.increment();
-    if (frameMeasuring) run.measuredFrames.increment();
+    frameDeliveries = 0;
     byte[] bytes = data.getBytes();
     if (loop.scanner().scan(bytes, bytes.length, stalls, sink) < 0) {
       // not the compact form: the general (slower) JSON path
       loop.forEachMessage(new String(bytes, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
+    }
+    // frames per message: only frames that carried deliveries (a frame holding just a pong is not batching)
+    if (frameDeliveries > 0) {
+      run.frames.increment();
+      if (frameMeasuring) run.measuredFrames.increment();
     }
   }
 
@@ -219,6 +224,7 @@ final class BenchConnection {
 
   private void onDelivery(BridgeMessage m, long nowMicros, boolean measuring, boolean recording) {
     messages++;
+    frameDeliveries++;
     run.messages.increment();
     if (measuring) run.measuredMessages.increment();
     if (recording && m.ts > 0) loop.recordLatency(Math.max(0, nowMicros - m.ts * 1000));

@@ -100,21 +100,24 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
           incidentsMap = m;
           return vertx.sharedData().<String, JsonObject>getAsyncMap(DRILLS_MAP);
         })
-        .compose(m -> {
+        .map(m -> {
           drillsMap = m;
-          return restore();
+          return null;
         });
-    Future<?> control = vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, this::onControl).completion();
-    Future<?> query = vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, this::onQuery).completion();
-    Future<?> agentReports = vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport)
-        .completion();
-    return Future.all(loaded, pastReports, maps, control, query, agentReports).onSuccess(v -> {
-      publishMetrics();
-      vertx.setPeriodic(METRICS_PERIOD_MS, t -> publishMetrics());
-      if (autoDrills) {
-        vertx.setTimer(500, t -> nextAutoDrill());
-      }
-    });
+    // consumers once scenarios and maps are there; drills left by another engine once reports can come in
+    return Future.all(loaded, pastReports, maps)
+        .compose(v -> Future.all(
+            vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, this::onControl).completion(),
+            vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, this::onQuery).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport).completion()))
+        .compose(v -> restore())
+        .onSuccess(v -> {
+          publishMetrics();
+          vertx.setPeriodic(METRICS_PERIOD_MS, t -> publishMetrics());
+          if (autoDrills) {
+            vertx.setTimer(500, t -> nextAutoDrill());
+          }
+        });
   }
 
   @Override
@@ -123,9 +126,34 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
     return Future.succeededFuture();
   }
 
-  /** Open incidents and unfinished drills left by a previous engine: republished so nothing is lost. */
+  /**
+   * Open incidents and unfinished drills left by a previous engine: open incidents are republished at once;
+   * a drill that was running is replayed silently (same seed, same answers) up to where it was, then goes on
+   * live under the same id, so its incident continues; what cannot be resumed is kept and shown as
+   * interrupted.
+   */
   private Future<Void> restore() {
     return incidentsMap.entries().compose(incidents -> drillsMap.entries().map(drills -> {
+      int resumed = 0;
+      java.util.Set<String> resumedDrills = new java.util.HashSet<>();
+      for (Map.Entry<String, JsonObject> e : drills.entrySet()) {
+        JsonObject d = e.getValue().copy();
+        String state = d.getString("state");
+        if (!"running".equals(state) && !"paused".equals(state)) {
+          rememberFinished(d);
+          continue;
+        }
+        DrillRunner runner = resumable(d);
+        if (runner != null) {
+          resumedDrills.add(runner.id);
+          resumed++;
+          continue;
+        }
+        d.put("state", "interrupted").put("phase", "interrupted")
+            .put("endReason", "the engine running it stopped and it cannot be resumed here; its incident is kept open");
+        rememberFinished(d);
+        publisher.publish(Addresses.DRILLS, e.getKey(), d.copy());
+      }
       int open = 0;
       for (Map.Entry<String, JsonObject> e : incidents.entrySet()) {
         JsonObject inc = e.getValue();
@@ -134,24 +162,41 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
           continue;
         }
         open++;
-        orphanIncidents.put(e.getKey(), inc);
+        if (!resumedDrills.contains(inc.getString("drillId"))) {
+          orphanIncidents.put(e.getKey(), inc);
+        }
         publisher.publish(Addresses.INCIDENTS, e.getKey(), inc.copy());
       }
-      for (Map.Entry<String, JsonObject> e : drills.entrySet()) {
-        JsonObject d = e.getValue().copy();
-        String state = d.getString("state");
-        if ("running".equals(state) || "paused".equals(state)) {
-          d.put("state", "interrupted").put("phase", "interrupted")
-              .put("endReason", "the engine running it stopped; its incident is kept open");
-        }
-        rememberFinished(d);
-        publisher.publish(Addresses.DRILLS, e.getKey(), d.copy());
-      }
       if (open > 0 || !drills.isEmpty()) {
-        LOG.info("domain engine restored {} open incidents and {} drills from the cluster", open, drills.size());
+        LOG.info("domain engine took over {} open incidents and {} drills ({} resumed)", open, drills.size(), resumed);
       }
       return null;
     }));
+  }
+
+  /** Starts the replay of a drill another engine was running, or returns null when it cannot be resumed. */
+  private DrillRunner resumable(JsonObject d) {
+    try {
+      Scenario s = scenarios.get(d.getString("scenario"));
+      String id = d.getString("id");
+      if (s == null || id == null || active.size() >= MAX_ACTIVE_DRILLS) {
+        return null;
+      }
+      Map<AgentId, String> faults = new java.util.EnumMap<>(AgentId.class);
+      d.getJsonObject("faults", new JsonObject()).forEach(f -> faults.put(AgentId.fromWire(f.getKey()),
+          String.valueOf(f.getValue())));
+      DrillRunner r = new DrillRunner(this, id, s, d.getLong("seed"), d.getDouble("speed"),
+          DrillRunner.Policy.fromWire(d.getString("policy", "auto_approve")),
+          d.getDouble("approvalTimeoutSeconds", DrillRunner.DEFAULT_APPROVAL_TIMEOUT), d.getBoolean("auto", false));
+      r.replayUntil(d.getDouble("drillTime", 0.0), "paused".equals(d.getString("state")), faults);
+      active.put(id, r);
+      r.start();
+      LOG.info("resuming drill {} ({} seed {}) from drill time {}s", id, s.id(), r.seed, d.getDouble("drillTime"));
+      return r;
+    } catch (RuntimeException e) {
+      LOG.warn("drill {} cannot be resumed: {}", d.getString("id"), e.toString());
+      return null;
+    }
   }
 
   private void rememberFinished(JsonObject drill) {

@@ -89,6 +89,8 @@ final class DrillRunner {
   /** Under this score the approve policy rejects instead. */
   static final double POLICY_MIN_SCORE = 0.5;
   static final double DEFAULT_APPROVAL_TIMEOUT = 120;
+  /** Drill seconds per wall second while replaying a drill taken over from another engine. */
+  static final double REPLAY_SPEED = 1000;
 
   private static final int RANK_SAMPLE = 0;
   private static final int RANK_CONTROL = 5;
@@ -151,6 +153,9 @@ final class DrillRunner {
   private final List<JsonObject> remediations = new ArrayList<>();
   private final Set<AgentId> fallbacks = EnumSet.noneOf(AgentId.class);
   private long timelineSeq;
+  /** Drill time up to which this runner silently replays a drill another engine was running, or 0. */
+  private double replayUntil;
+  private boolean pauseAfterReplay;
   private final long startedTs;
   private long endedTs;
   private String endReason;
@@ -169,6 +174,38 @@ final class DrillRunner {
     this.startedTs = System.currentTimeMillis();
   }
 
+  /**
+   * Makes this runner take over a drill another engine was running: it replays the drill (same seed, same
+   * agents' answers) at {@link #REPLAY_SPEED} without publishing until drill time {@code until}, then goes on
+   * live at the drill's own speed. Operator decisions taken before are not known; the drill's policy stands in.
+   */
+  void replayUntil(double until, boolean paused, Map<AgentId, String> injected) {
+    replayUntil = until;
+    pauseAfterReplay = paused;
+    faults.putAll(injected);
+  }
+
+  boolean replaying() {
+    return clock < replayUntil;
+  }
+
+  private double pace() {
+    return replaying() ? Math.max(speed, REPLAY_SPEED) : speed;
+  }
+
+  private void replayDone() {
+    replayUntil = 0;
+    anchorDrill = clock;
+    anchorWall = System.currentTimeMillis();
+    if (incident != null) {
+      saveIncident();
+    }
+    publishDrill();
+    if (pauseAfterReplay) {
+      pause();
+    }
+  }
+
   // ---------------------------------------------------------------- clock
 
   void start() {
@@ -177,10 +214,10 @@ final class DrillRunner {
     worldPhase = scenario.phaseAt(0);
     progressEvery = Math.max(1, (int) Math.round(speed * 0.5 / scenario.sampleSeconds()));
     for (Scenario.FaultSpec f : scenario.faults()) {
-      faults.put(f.agent(), f.wire());
-      host.agentControl(new JsonObject().put("action", "inject").put("agent", f.agent().wireName())
-          .put("fault", f.wire()).put("drillId", id));
+      faults.putIfAbsent(f.agent(), f.wire());
     }
+    faults.forEach((agent, f) -> host.agentControl(new JsonObject().put("action", "inject")
+        .put("agent", agent.wireName()).put("fault", f).put("drillId", id)));
     schedule(0, RANK_SAMPLE, () -> sample(0));
     publishDrill();
     pump();
@@ -190,7 +227,7 @@ final class DrillRunner {
     if (state != State.RUNNING) {
       return anchorDrill;
     }
-    return anchorDrill + (System.currentTimeMillis() - anchorWall) / 1000.0 * speed;
+    return anchorDrill + (System.currentTimeMillis() - anchorWall) / 1000.0 * pace();
   }
 
   private void schedule(double at, int rank, Runnable run) {
@@ -217,11 +254,19 @@ final class DrillRunner {
         break;
       }
       queue.poll();
+      boolean wasReplaying = replaying();
       clock = Math.max(clock, head.at);
+      if (wasReplaying && !replaying()) {
+        replayDone();
+        if (state != State.RUNNING) {
+          queue.add(head);
+          break;
+        }
+      }
       head.run.run();
     }
     if (state == State.RUNNING && !queue.isEmpty() && !blocked(queue.peek())) {
-      double delayMs = (queue.peek().at - wallClock()) / speed * 1000.0;
+      double delayMs = (queue.peek().at - wallClock()) / pace() * 1000.0;
       timer = host.vertx().setTimer(Math.max(1, (long) Math.ceil(delayMs)), t -> {
         timer = -1;
         pump();
@@ -236,7 +281,7 @@ final class DrillRunner {
     AgentTask task = new AgentTask(id + "-t" + step, id, incident == null ? null : incident.id, agent, step, kind,
         seed, speed, clock, world.window(clock, WINDOW_SAMPLES), context, faults.get(agent));
     Pending p = new Pending(task, clock, then);
-    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / speed));
+    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / pace()));
     p.timer = host.vertx().setTimer(wallMs, t -> onWallTimeout(task.taskId()));
     pending.put(task.taskId(), p);
     if (incident != null) {
@@ -496,7 +541,9 @@ final class DrillRunner {
         .put("decision", round.winner() == null ? "no_candidate" : round.requiresApproval() ? "awaiting_approval" : "auto_approved")
         .put("decidedBy", round.requiresApproval() ? null : "consensus");
     rounds.add(json);
-    host.publish(Addresses.CONSENSUS, null, json.copy());
+    if (!replaying()) {
+      host.publish(Addresses.CONSENSUS, null, json.copy());
+    }
     timeline("consensus", new JsonObject().put("roundId", roundId).put("winner", json.getString("winner"))
         .put("score", json.getDouble("score")).put("requiresApproval", round.requiresApproval())
         .put("exclusions", json.getJsonArray("exclusions")).put("decision", json.getString("decision")));
@@ -545,7 +592,9 @@ final class DrillRunner {
     round.put("decision", decision).put("decidedBy", by).put("decidedAt", clock);
     lastDecision = round;
     if (!"auto_approved".equals(decision)) {
-      host.publish(Addresses.CONSENSUS, null, round.copy());
+      if (!replaying()) {
+        host.publish(Addresses.CONSENSUS, null, round.copy());
+      }
       timeline("decision", new JsonObject().put("roundId", round.getString("roundId"))
           .put("winner", round.getString("winner")).put("decision", decision).put("decidedBy", by));
     }
@@ -596,7 +645,8 @@ final class DrillRunner {
             .put("cause", diagnosisFindings.getString("cause")).put("service", diagnosisFindings.getString("service")))
         .put("decision", lastDecision == null ? null : new JsonObject().put("winner", lastDecision.getString("winner"))
             .put("score", lastDecision.getDouble("score")).put("requiresApproval", lastDecision.getBoolean("requiresApproval")))
-        .put("fallbacks", new JsonArray(fallbacks.stream().map(AgentId::wireName).toList()));
+        .put("fallbacks", new JsonArray(fallbacks.stream().filter(a -> a != AgentId.COMMUNICATION)
+            .map(AgentId::wireName).toList()));
     if (incident.resolved()) {
       ctx.put("mttrMinutes", Math.round(incident.mttrMinutes() * 100) / 100.0).put("slaMinutes", scenario.slaMinutes());
     }
@@ -687,6 +737,9 @@ final class DrillRunner {
   }
 
   private void saveIncident() {
+    if (replaying()) {
+      return;
+    }
     host.publish(Addresses.INCIDENTS, incident.id, incident.toJson());
     host.saveIncident(incident);
   }
@@ -702,7 +755,9 @@ final class DrillRunner {
       timeline.add(entry);
     }
     incident.remember(entry);
-    host.publish(Addresses.INCIDENTS_TIMELINE, null, entry.copy());
+    if (!replaying()) {
+      host.publish(Addresses.INCIDENTS_TIMELINE, null, entry.copy());
+    }
   }
 
   private void setPhase(String p) {
@@ -713,6 +768,9 @@ final class DrillRunner {
   }
 
   private void publishDrill() {
+    if (replaying()) {
+      return;
+    }
     host.publish(Addresses.DRILLS, id, toJson());
     host.saveDrill(this);
   }
@@ -790,6 +848,7 @@ final class DrillRunner {
     if (!state.active()) {
       return;
     }
+    replayUntil = 0;
     state = end;
     endReason = reason;
     endedTs = System.currentTimeMillis();
@@ -840,6 +899,7 @@ final class DrillRunner {
         .put("drillTime", clock)
         .put("progress", progress())
         .put("policy", policy.wire())
+        .put("approvalTimeoutSeconds", approvalTimeout)
         .put("auto", auto)
         .put("incidentId", incident == null ? null : incident.id)
         .put("incidentStatus", incident == null ? null : incident.status.wireName())

@@ -129,6 +129,36 @@ class DashboardsIT {
 
   @Test
   @Order(3)
+  void operatorApprovesADecisionUnderTheThreshold() {
+    new Select(browser.driver.findElement(By.id("scenario"))).selectByValue("memory_leak");
+    WebElement seed = browser.driver.findElement(By.id("seed"));
+    seed.clear();
+    seed.sendKeys("7");
+    WebElement speed = browser.driver.findElement(By.id("speed"));
+    speed.clear();
+    speed.sendKeys("60");
+    new Select(browser.driver.findElement(By.id("policy"))).selectByValue("wait");
+    browser.driver.findElement(By.id("start-drill")).sendKeys(Keys.ENTER);
+
+    String pending = "#consensus .round[data-status='awaiting_approval'] button.approve";
+    await("a round waits for approval").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+        .ignoreExceptions().until(() -> count(pending) > 0);
+    await("approved from the keyboard").atMost(LIVE).ignoreExceptions().until(() -> {
+      if (count(pending) > 0) {
+        browser.driver.findElement(By.cssSelector(pending)).sendKeys(Keys.ENTER);
+      }
+      return browser.driver.findElement(By.id("control-result")).getText().matches("(?s).*approve round .*: ok.*");
+    });
+    await("the hub records the operator's approval").atMost(LIVE).ignoreExceptions()
+        .until(() -> count("#consensus .round[data-status='approved']") > 0);
+    assertThat((String) js("return document.querySelector(\"#consensus .round[data-status='approved'] .decision\").textContent;"))
+        .contains("by operator");
+    await("its incident goes on to resolved").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions().until(() -> count("#incidents .incident[data-status='resolved'], #incidents .incident[data-status='closed']") >= 2);
+  }
+
+  @Test
+  @Order(4)
   void opsFitsAPhoneScreen() {
     browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
@@ -145,7 +175,7 @@ class DashboardsIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void demoShowsRealFiguresOverRestOnly() {
     browser.clearLogs();
     browser.driver.get(url("/demo"));
@@ -161,7 +191,7 @@ class DashboardsIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void transparencyShowsARecordedRunOverRestOnly() {
     browser.clearLogs();
     browser.driver.get(url("/transparency"));

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The fan-out bridge: browsers reach {@code ops.*} event-bus addresses over SockJS (WebSocket transport), speaking
@@ -367,11 +369,11 @@ public final class FanoutBridge {
     }
   }
 
-  private <T> Future<T> call(Context context, java.util.function.Supplier<Future<T>> task) {
+  private <T> Future<T> call(Context context, Supplier<Future<T>> task) {
     if (isCurrent(context)) {
       return task.get();
     }
-    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    Promise<T> promise = Promise.promise();
     context.runOnContext(v -> task.get().onComplete(promise));
     return promise.future();
   }
