@@ -18,13 +18,16 @@
 #         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
 #   ramp  stock bridge only, 1,000 connections x 20 and 50 msg/s: where the baseline breaks
 #
-# JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS.
+# JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS. The servers' heap
+# is fixed and pre-touched (-Xms = -Xmx, AlwaysPreTouch) so that RSS growth measures memory the server holds on to
+# (direct buffers of stuck sockets, native memory), not G1 deciding to grow the heap under allocation pressure;
+# jstat's old-generation figures (start/end of the window) show retained heap.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_JAR="$ROOT/bench/target/opshub-bench.jar"
 HUB_JAR="$ROOT/hub/target/opshub.jar"
-SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms256m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
+SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms512m -Xmx2g -XX:+UseG1GC"}
 PAYLOAD=200
 # the stock server deploys its HTTP verticle once per core (what a Vert.x user does); opshub deploys one web verticle
@@ -154,6 +157,7 @@ run_one() { # scenario server conns rate duration [extra client args...]
   echo "- server JVM flags: $SERVER_JVM_OPTS"
   echo "- client JVM flags: $CLIENT_JVM_OPTS"
   echo "- stock server HTTP verticle instances: $STOCK_INSTANCES"
+  echo "- tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) (+ uncommitted changes); hub jar built $(date -u -r "$ROOT/hub/target/opshub.jar" '+%H:%M UTC' 2>/dev/null || echo never), bench jar built $(date -u -r "$ROOT/bench/target/opshub-bench.jar" '+%H:%M UTC')"
   echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), warmup ${WARMUP} s, measured ${DURATION} s (d: ${D_DURATION} s, stall ${D_STALL} s)"
 } >"$OUT/machine.md"

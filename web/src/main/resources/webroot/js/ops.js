@@ -117,6 +117,33 @@ function wireControls() {
 
 // ---------------------------------------------------------------- stores
 
+/**
+ * Consensus rounds are events: a page opened after a drill sees none on the bus. The after-action reports of the
+ * latest finished drills hold theirs, so they are loaded once at start; live rounds replace them by round id.
+ */
+async function loadRecentRounds() {
+  try {
+    const list = await fetchJson('/api/reports');
+    const reports = (Array.isArray(list) ? list : (list && list.reports) || []).slice();
+    reports.sort((a, b) => (num(b.endedTs) ?? 0) - (num(a.endedTs) ?? 0));
+    reports.length = Math.min(reports.length, 3);
+    for (const r of reports) {   // newest drill first, its last round first; live rounds stay in front
+      const id = r.drillId || r.id;
+      if (!id) continue;
+      const report = await fetchJson(`/api/drills/${encodeURIComponent(id)}/report`);
+      for (const round of ((report && report.consensusRounds) || []).slice().reverse()) {
+        const rid = round.roundId || round.id;
+        if (!store.rounds.some(x => (x.roundId || x.id) === rid)) store.rounds.push(round);
+      }
+    }
+    if (store.rounds.length > MAX_ROUNDS) store.rounds.length = MAX_ROUNDS;
+    render.consensus();
+  } catch (e) {
+    // the live stream still shows new rounds; say why the older ones are missing
+    fill($('#consensus'), h('p', { class: 'empty' }, `Earlier rounds unavailable (${e.code || e.message}); new rounds appear live.`));
+  }
+}
+
 function upsertDrill(d) {
   const id = d.drillId || d.id || d.key;
   if (!id) return;
@@ -336,7 +363,7 @@ function renderConsensus() {
       h('header', null, h('h3', null, `Round ${id || ''}`),
         h('span', { class: 'badge' }, status.replace(/_/g, ' '))),
       h('p', { class: 'meta' }, [r.incidentId ? `incident ${r.incidentId}` : null, r.drillId ? `drill ${r.drillId}` : null,
-        drillTime(r.at), fmtTime(r.ts)].filter(Boolean).join(' · ')),
+        drillTime(r.at), r.ts ? fmtTime(r.ts) : null].filter(Boolean).join(' · ')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'votes' },
         h('caption', { class: 'sr-only' }, 'Votes'),
         h('thead', null, h('tr', null, ['Agent', 'Action', 'Confidence', 'Weight', 'Score'].map(t => h('th', { scope: 'col' }, t)))),
@@ -567,6 +594,7 @@ async function main() {
     for (const el of document.querySelectorAll('.seen[data-ts]')) fill(el, ago(el.dataset.ts));
   }, 250);
   if (token()) loadScenarios();
+  loadRecentRounds();
 }
 
 main().catch(e => showResult(false, 'The page failed to start: ' + e.message));

@@ -36,12 +36,15 @@ public record LoadReport(String scenario, String label, String url, String addre
   }
 
   /** The server process over the measured window; null fields when no --server-pid was given. */
+  /** Heap figures (jstat) are -1 when unavailable. */
   public record Server(long pid, double cpuSeconds, double cpuSecondsPer100k, long rssStartKb, long rssPeakKb,
-                       long rssEndKb) {
+                       long rssEndKb, long heapUsedStartKb, long heapUsedEndKb, long oldGenStartKb, long oldGenEndKb) {
 
     JsonObject toJson() {
       return new JsonObject().put("pid", pid).put("cpuSeconds", cpuSeconds).put("cpuSecondsPer100k", cpuSecondsPer100k)
-        .put("rssStartKb", rssStartKb).put("rssPeakKb", rssPeakKb).put("rssEndKb", rssEndKb);
+        .put("rssStartKb", rssStartKb).put("rssPeakKb", rssPeakKb).put("rssEndKb", rssEndKb)
+        .put("heapUsedStartKb", heapUsedStartKb).put("heapUsedEndKb", heapUsedEndKb)
+        .put("oldGenStartKb", oldGenStartKb).put("oldGenEndKb", oldGenEndKb);
     }
   }
 
@@ -113,6 +116,8 @@ public record LoadReport(String scenario, String label, String url, String addre
       b.append(String.format(Locale.ROOT, "  server pid %d  cpu %.2f s = %.3f s per 100k deliveries, RSS start %d MB, peak %d MB, end %d MB%n",
         server.pid, server.cpuSeconds, server.cpuSecondsPer100k, server.rssStartKb / 1024, server.rssPeakKb / 1024,
         server.rssEndKb / 1024));
+      b.append(String.format(Locale.ROOT, "  server heap  used %d -> %d MB, old generation %d -> %d MB (jstat, start -> end)%n",
+        server.heapUsedStartKb / 1024, server.heapUsedEndKb / 1024, server.oldGenStartKb / 1024, server.oldGenEndKb / 1024));
     }
     b.append(String.format(Locale.ROOT, "  client cpu   %.2f s; load average start %.2f, max %.2f, end %.2f (%d cpus)%n",
       clientCpuSeconds, load.start, load.max, load.end, load.cpus));

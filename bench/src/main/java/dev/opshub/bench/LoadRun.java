@@ -48,6 +48,8 @@ public final class LoadRun {
   private long measureEndNanos;
   private ServerProbe.Sample serverStart;
   private ServerProbe.Sample serverEnd;
+  private ServerProbe.Heap heapStart;
+  private ServerProbe.Heap heapEnd;
   private long clientCpuStartNanos;
   private long clientCpuEndNanos;
   private double loadStart;
@@ -128,7 +130,10 @@ public final class LoadRun {
   }
 
   private Future<Void> measure() {
-    return sample().compose(s -> {
+    return heap().compose(h -> {
+      heapStart = h;
+      return sample();
+    }).compose(s -> {
       serverStart = s;
       clientCpuStartNanos = clientCpuNanos();
       loadStart = loadAverage();
@@ -150,9 +155,12 @@ public final class LoadRun {
       clientCpuEndNanos = clientCpuNanos();
       loadEnd = loadAverage();
       return sample();
-    }).map(s -> {
+    }).compose(s -> {
       serverEnd = s;
       if (s != null) rssPeakKb.accumulateAndGet(s.rssKb(), Math::max);
+      return heap();
+    }).map(h -> {
+      heapEnd = h;
       return null;
     });
   }
@@ -174,7 +182,9 @@ public final class LoadRun {
     if (probe != null && serverStart != null && serverEnd != null) {
       double cpu = probe.cpuSeconds(serverEnd.cpuTicks() - serverStart.cpuTicks());
       server = new LoadReport.Server(probe.pid(), round(cpu), deliveries == 0 ? 0 : round(cpu / deliveries * 100_000),
-        serverStart.rssKb(), rssPeakKb.get(), serverEnd.rssKb());
+        serverStart.rssKb(), rssPeakKb.get(), serverEnd.rssKb(),
+        heapStart == null ? -1 : heapStart.usedKb(), heapEnd == null ? -1 : heapEnd.usedKb(),
+        heapStart == null ? -1 : heapStart.oldUsedKb(), heapEnd == null ? -1 : heapEnd.oldUsedKb());
     }
     return new LoadReport(options.scenario(), options.label(), options.url().toString(), options.address(),
       options.connections(), options.expectedRate(), options.warmupSeconds(), seconds, run.opened.sum(), run.failed.sum(),
@@ -218,6 +228,11 @@ public final class LoadRun {
   private Future<ServerProbe.Sample> sample() {
     if (probe == null) return Future.succeededFuture();
     return vertx.executeBlocking(probe::sample);
+  }
+
+  private Future<ServerProbe.Heap> heap() {
+    if (probe == null) return Future.succeededFuture();
+    return vertx.executeBlocking(probe::heap);
   }
 
   private Future<Void> delay(long ms) {

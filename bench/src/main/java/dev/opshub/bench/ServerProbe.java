@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a server process's CPU time ({@code /proc/PID/stat} utime + stime) and resident memory
@@ -16,6 +18,12 @@ final class ServerProbe {
 
   record Sample(long cpuTicks, long rssKb) {
   }
+
+  /** JVM heap figures from {@code jstat -gc}: all used (young + old) and old generation used, in KB. */
+  record Heap(long usedKb, long oldUsedKb) {
+  }
+
+  private static final long JSTAT_TIMEOUT_SECONDS = 10;
 
   private final long pid;
   private final int ticksPerSecond;
@@ -31,6 +39,35 @@ final class ServerProbe {
 
   double cpuSeconds(long ticks) {
     return ticks / (double) ticksPerSecond;
+  }
+
+  /**
+   * Heap use of a JVM server through {@code jstat -gc PID} (JDK tool, same user); null when it is not a JVM or
+   * jstat is missing. Old-generation use at the start and end of a window tells retained growth from heap sizing.
+   */
+  Heap heap() {
+    try {
+      Process process = new ProcessBuilder("jstat", "-gc", Long.toString(pid)).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      if (!process.waitFor(JSTAT_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroy();
+        return null;
+      }
+      String[] lines = out.trim().split("\\R");
+      if (lines.length < 2) return null;
+      List<String> names = List.of(lines[0].trim().split("\\s+"));
+      String[] values = lines[1].trim().split("\\s+");
+      double used = 0;
+      for (String column : List.of("S0U", "S1U", "EU", "OU")) {
+        used += Double.parseDouble(values[names.indexOf(column)]);
+      }
+      return new Heap(Math.round(used), Math.round(Double.parseDouble(values[names.indexOf("OU")])));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   /** A sample, or null when the process is gone or /proc is unreadable. */

@@ -34,6 +34,7 @@ public final class BenchPublisher extends VerticleBase {
   private long owedBase;
   private long published;
   private long skipped;
+  private long lastSkipLog = System.nanoTime() - 20_000_000_000L;
 
   public BenchPublisher(StreamPublisher publisher, int rate, int payloadBytes) {
     if (rate < 1 || rate > MAX_RATE) {
@@ -69,6 +70,12 @@ public final class BenchPublisher extends VerticleBase {
       skipped += owed - maxBurst;
       owedBase += owed - maxBurst;
       owed = maxBurst;
+      long now = System.nanoTime();
+      if (now - lastSkipLog > 10_000_000_000L) {
+        lastSkipLog = now;
+        LOG.warn("bench publisher fell more than {} ms behind: {} messages skipped so far (seq stays contiguous)",
+            MAX_BACKLOG_MS, skipped);
+      }
     }
     for (long i = 0; i < owed; i++) {
       published++;

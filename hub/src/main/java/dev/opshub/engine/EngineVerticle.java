@@ -53,6 +53,7 @@ public final class EngineVerticle extends VerticleBase {
   private final List<String> children = new ArrayList<>();
   private long greatestSeenEpoch;
   private String standbyUnder = "";
+  private long activationFailures;
 
   /**
    * @param membership   the cluster's members (a single member when not clustered)
@@ -134,10 +135,16 @@ public final class EngineVerticle extends VerticleBase {
           if (ar.succeeded()) {
             phase = Phase.ACTIVE;
             standbyUnder = "";
+            activationFailures = 0;
             LOG.info("engine active, epoch={}", publisher.epoch());
             signal(true);
           } else {
-            LOG.error("engine activation failed, will retry", ar.cause());
+            activationFailures++;
+            if (activationFailures == 1) {
+              LOG.error("engine activation failed, will retry every {} ms", RECHECK_MS, ar.cause());
+            } else if (activationFailures % 60 == 0) {
+              LOG.error("engine activation still failing ({} attempts): {}", activationFailures, ar.cause().toString());
+            }
             if (publisher != null) {
               publisher.close();
             }

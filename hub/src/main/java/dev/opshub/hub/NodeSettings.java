@@ -29,15 +29,18 @@ import java.util.stream.Collectors;
  * @param benchPayload     pad bytes per bench message
  * @param bridge           bridge options for the web verticle (BridgeOptions JSON), maybe empty
  * @param allowedOrigins   origins allowed on the bridge endpoint (empty: the web verticle's default)
+ * @param nodes            base URLs of web nodes dashboards may fail over to (empty: only this one)
  */
 public record NodeSettings(Set<Role> roles, boolean clustered, int httpPort, String host, List<String> clusterMembers,
                            String clusterInterface, Integer clusterPort, String clusterName, Path clusterConfig,
                            String operatorToken, boolean tokenGenerated, Path dataDir, boolean autoDrills,
-                           int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins) {
+                           int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins,
+                           List<String> nodes) {
 
   public NodeSettings {
     roles = Set.copyOf(roles);
     clusterMembers = List.copyOf(clusterMembers);
+    nodes = List.copyOf(nodes);
   }
 
   public boolean has(Role role) {

@@ -131,6 +131,11 @@ public final class OpshubCommand implements Callable<Integer> {
           + "(same origin).")
   String allowedOrigins;
 
+  @Option(names = "--nodes", paramLabel = "LIST",
+      description = "Base URLs of the web nodes a dashboard may fail over to, a comma list "
+          + "(e.g. http://10.0.0.5:8080,http://10.0.0.6:8080). Default: only this node.")
+  String nodes;
+
   @Option(names = "--bench-rate", paramLabel = "R", defaultValue = "0",
       description = "The active engine publishes R messages/s on ops.bench (0 = off). Default: ${DEFAULT-VALUE}.")
   int benchRate;
@@ -206,7 +211,8 @@ public final class OpshubCommand implements Callable<Integer> {
       return EXIT_START_FAILED;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      LOG.error("opshub could not start: {}", cause.toString(), cause);
+      LOG.error("opshub could not start: {}", cause.getMessage());
+      LOG.debug("start failure", cause);
       return EXIT_START_FAILED;
     }
     installShutdownHook(node);
@@ -281,9 +287,22 @@ public final class OpshubCommand implements Callable<Integer> {
         }
       }
     }
+    List<String> nodeUrls = new ArrayList<>();
+    if (nodes != null) {
+      for (String url : nodes.split(",")) {
+        String u = url.trim();
+        if (u.isEmpty()) {
+          continue;
+        }
+        if (!u.startsWith("http://") && !u.startsWith("https://")) {
+          throw usage("--nodes: '" + u + "' is not an http:// or https:// URL");
+        }
+        nodeUrls.add(u);
+      }
+    }
     return new NodeSettings(roleSet, cluster, httpPort, host.trim(), members,
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
-        dataDir, autoDrills, benchRate, benchPayload, bridge, origins);
+        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls);
   }
 
   private void installShutdownHook(OpshubNode node) {

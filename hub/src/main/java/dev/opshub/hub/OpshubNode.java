@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +70,6 @@ public final class OpshubNode {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    Future<Vertx> built;
     if (settings.clustered()) {
       Config config;
       try {
@@ -80,14 +80,19 @@ public final class OpshubNode {
       LOG.info("joining cluster '{}' ({})", config.getClusterName(),
           settings.clusterConfig() == null ? "bundled cluster.xml" : settings.clusterConfig());
       HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
-      built = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+      Promise<OpshubNode> outcome = Promise.promise();
+      Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
           .withClusterManager(clusterManager).buildClustered()
-          .map(vertx -> vertx);
-      return built.compose(vertx -> {
-        String id = clusterManager.getNodeId();
-        Membership membership = new HazelcastMembership(clusterManager.getHazelcastInstance(), id);
-        return new OpshubNode(vertx, settings, id, registry).deploy(membership);
-      });
+          .onComplete(built -> {
+            if (built.failed()) {
+              outcome.fail(built.cause());
+              return;
+            }
+            String id = clusterManager.getNodeId();
+            Membership membership = new HazelcastMembership(clusterManager.getHazelcastInstance(), id);
+            new OpshubNode(built.result(), settings, id, registry).deploy(membership).onComplete(outcome);
+          });
+      return outcome.future();
     }
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     String id = "n-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
@@ -117,6 +122,10 @@ public final class OpshubNode {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // nodes started at the same moment may each form a cluster before they see each other; merge them in
+    // seconds rather than Hazelcast's default minutes, so two engines are not both active for long
+    setIfAbsent(config, "hazelcast.merge.first.run.delay.seconds", "10");
+    setIfAbsent(config, "hazelcast.merge.next.run.delay.seconds", "10");
     if (settings.clusterName() != null) {
       config.setClusterName(settings.clusterName());
     }
@@ -137,6 +146,12 @@ public final class OpshubNode {
     return config;
   }
 
+  private static void setIfAbsent(Config config, String property, String value) {
+    if (config.getProperty(property) == null) {
+      config.setProperty(property, value);
+    }
+  }
+
   private Future<OpshubNode> deploy(Membership membership) {
     Gauge.builder("opshub.cluster.members", membership, m -> m.members().size())
         .description("Members of the cluster this node sees (1 when not clustered)")
@@ -151,14 +166,20 @@ public final class OpshubNode {
         ? deployRole("engine", new EngineVerticle(membership, RoleVerticles.domainEngine()), engineConfig(), engineDeployments)
         : Future.succeededFuture());
     Future<Void> web = engine.compose(v -> settings.has(Role.WEB)
-        ? deployRole("web", RoleVerticles.web(), webConfig(), webDeployments)
+        ? deployRole("web", RoleVerticles.web(), webConfig(settings, nodeId), webDeployments)
         : Future.succeededFuture());
-    return web
-        .map(v -> {
-          announce();
-          return this;
-        })
-        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+    // completed off any context: on failure Vert.x is closed, and its event loops can no longer run listeners
+    Promise<OpshubNode> outcome = Promise.promise();
+    web.onComplete(ar -> {
+      if (ar.succeeded()) {
+        announce();
+        outcome.complete(this);
+      } else {
+        LOG.error("node {} failed to start, closing: {}", nodeId, ar.cause().getMessage());
+        vertx.close().onComplete(closed -> outcome.fail(ar.cause()));
+      }
+    });
+    return outcome.future();
   }
 
   private Future<Void> deployRole(String role, Deployable verticle, JsonObject config, List<String> ids) {
@@ -185,7 +206,7 @@ public final class OpshubNode {
   }
 
   /** The web verticle's config (team contract). */
-  JsonObject webConfig() {
+  static JsonObject webConfig(NodeSettings settings, String nodeId) {
     JsonObject config = new JsonObject()
         .put("host", settings.host())
         .put("httpPort", settings.httpPort())
@@ -194,6 +215,9 @@ public final class OpshubNode {
         .put("operatorToken", settings.operatorToken())
         .put("streams", OpsStreams.toJson())
         .put("bridge", settings.bridge().copy());
+    if (!settings.nodes().isEmpty()) {
+      config.put("nodes", new JsonArray(settings.nodes()));
+    }
     if (!settings.allowedOrigins().isEmpty()) {
       config.put("allowedOrigins", settings.allowedOrigins().copy());
     }

@@ -43,7 +43,8 @@ class OpshubCommandTest {
     NodeSettings s = settings(Map.of(), new JsonObject(), "--roles", "web, engine", "--cluster", "--http-port", "8082",
         "--cluster-members", "10.0.0.5,10.0.0.6:5702", "--cluster-interface", "10.0.0.4", "--cluster-port", "5801",
         "--cluster-name", "drills", "--operator-token", "s3cret", "--auto-drills", "--bench-rate", "100000",
-        "--bench-payload", "16", "--allowed-origins", "https://a.example, https://b.example");
+        "--bench-payload", "16", "--allowed-origins", "https://a.example, https://b.example",
+        "--nodes", "http://10.0.0.5:8080,https://ops.example");
     assertThat(s.roles()).isEqualTo(Set.of(Role.WEB, Role.ENGINE));
     assertThat(s.roleNames()).containsExactly("engine", "web");
     assertThat(s.clustered()).isTrue();
@@ -58,6 +59,7 @@ class OpshubCommandTest {
     assertThat(s.benchRate()).isEqualTo(100_000);
     assertThat(s.benchPayload()).isEqualTo(16);
     assertThat(s.allowedOrigins().getList()).containsExactly("https://a.example", "https://b.example");
+    assertThat(s.nodes()).containsExactly("http://10.0.0.5:8080", "https://ops.example");
   }
 
   @Test
@@ -103,6 +105,7 @@ class OpshubCommandTest {
     assertUsageError("Unknown option: '--frobnicate'", "--frobnicate");
     assertUsageError("not host or host:port", "--cluster-members", "a:b:c:x,h:port");
     assertUsageError("--roles: at least one", "--roles", ",");
+    assertUsageError("--nodes: 'ftp://x' is not", "--nodes", "ftp://x");
   }
 
   @Test
@@ -124,7 +127,7 @@ class OpshubCommandTest {
     String help = out.toString();
     for (String option : new String[] {"--roles", "--cluster", "--http-port", "--host", "--cluster-members",
         "--cluster-interface", "--cluster-port", "--cluster-name", "--cluster-config", "--operator-token", "--config",
-        "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "OPSHUB_"}) {
+        "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "--nodes", "OPSHUB_"}) {
       assertThat(help).contains(option);
     }
     String unwrapped = help.replaceAll("\\n\\s+", "");

@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -112,15 +111,12 @@ public class WebVerticle extends VerticleBase {
 
     List<String> origins = bridgeOptions.getAllowedOrigins();
     if (!origins.isEmpty()) {
-      // dashboards served by another node (failover list) fetch /eventbus/info cross-origin before the WebSocket
-      // (sockjs-client sends it with credentials, so the answer names the origin and allows credentials)
-      CorsHandler cors = origins.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
-      router.route("/eventbus/*").handler(cors.allowedMethod(HttpMethod.GET).allowCredentials(true));
+      router.route("/eventbus/*").handler(ctx -> cors(ctx, origins));
     }
     bridge.mount(router, "/eventbus");
 
     ApiRouter api = new ApiRouter(vertx, options.getOperatorToken(), options.getRequestTimeoutMs(),
-        options.getBodyLimitBytes(), options::getNodes, () -> bridge.shutdown("closed_by_operator"));
+        options.getBodyLimitBytes(), options::getNodes);
     router.route("/api/*").subRouter(api.router());
 
     router.get("/").handler(ctx -> ctx.redirect("/ops"));
@@ -131,6 +127,28 @@ public class WebVerticle extends VerticleBase {
     router.get("/css/*").handler(StaticHandler.create("webroot/css").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     return router;
+  }
+
+  /**
+   * Dashboards served by another node (a failover list) fetch {@code /eventbus/info} cross-origin before opening the
+   * WebSocket; sockjs-client sends it with credentials, so an allowed origin is named back with credentials allowed.
+   * Other origins get no CORS headers (the browser then refuses to read the answer); the WebSocket itself is checked
+   * by the bridge.
+   */
+  private static void cors(RoutingContext ctx, List<String> allowed) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (origin != null && (allowed.contains("*") || allowed.contains(origin.toLowerCase(java.util.Locale.ROOT)))) {
+      ctx.response()
+          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+          .putHeader(HttpHeaders.VARY, HttpHeaders.ORIGIN);
+      if (ctx.request().method() == HttpMethod.OPTIONS) {
+        ctx.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, OPTIONS")
+            .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600").setStatusCode(204).end();
+        return;
+      }
+    }
+    ctx.next();
   }
 
   private static void page(Router router, String path, String file) {

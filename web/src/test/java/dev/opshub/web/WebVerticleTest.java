@@ -118,6 +118,27 @@ class WebVerticleTest {
   }
 
   @Test
+  void bridgeInfoIsServedAndAllowsOnlyTheConfiguredOrigins(Vertx vertx, VertxTestContext ctx) {
+    WebVerticle other = new WebVerticle();
+    JsonObject config = config().put("allowedOrigins", new JsonArray().add("http://127.0.0.1:8081"));
+    vertx.deployVerticle(other, new DeploymentOptions().setConfig(config)).onComplete(ctx.succeeding(id -> {
+      WebClient c = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(other.actualPort()));
+      var checks = ctx.checkpoint(2);
+      c.get("/eventbus/info").putHeader("Origin", "http://127.0.0.1:8081").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.bodyAsJsonObject().getBoolean("websocket")).isTrue();
+        assertThat(res.getHeader("Access-Control-Allow-Origin")).isEqualTo("http://127.0.0.1:8081");
+        assertThat(res.getHeader("Access-Control-Allow-Credentials")).isEqualTo("true");
+        checks.flag();
+      })));
+      c.get("/eventbus/info").putHeader("Origin", "http://evil.example").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+        assertThat(res.getHeader("Access-Control-Allow-Origin")).isNull();
+        checks.flag();
+      })));
+    }));
+  }
+
+  @Test
   void unknownPathIs404(VertxTestContext ctx) {
     client.get("/js/../../etc/passwd").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
       assertThat(res.statusCode()).isEqualTo(404);

@@ -299,7 +299,7 @@ final class DrillRunner {
     host.vertx().cancelTimer(p.timer);
     double timeout = p.task.agent().timeout().toSeconds();
     if (r.elapsedSeconds() > timeout) {
-      schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task, true)));
+      schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task)));
     } else {
       schedule(p.at + Math.max(0, r.elapsedSeconds()), RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(r));
     }
@@ -312,14 +312,17 @@ final class DrillRunner {
       return;
     }
     double timeout = p.task.agent().timeout().toSeconds();
-    schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task, false)));
+    schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task)));
     pump();
   }
 
-  /** The engine's fallback for an agent that did not answer within its timeout. */
-  private AgentReport timedOut(AgentTask task, boolean late) {
+  /**
+   * The engine's fallback for an agent that did not answer within its timeout. A late answer and no answer
+   * give the same fallback, so the drill replays the same whichever happened.
+   */
+  private AgentReport timedOut(AgentTask task) {
     double timeout = task.agent().timeout().toSeconds();
-    String why = String.format(Locale.ROOT, "no answer within %.0fs%s: engine fallback", timeout, late ? " (late)" : "");
+    String why = String.format(Locale.ROOT, "no answer within %.0fs: engine fallback", timeout);
     JsonObject findings = new JsonObject().put("timeout", true).put("fallback", true);
     Recommendation rec = null;
     switch (task.kind()) {

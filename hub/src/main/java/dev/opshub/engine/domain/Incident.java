@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One incident as the engine keeps it (DOMAIN.md fields). Times are drill seconds since the drill started; the
+ * One incident as the engine keeps it (DOMAIN.md fields). Times ({@code *At}) are drill seconds since the drill
+ * started, {@code *Ts} the wall clock (epoch ms); the
  * status changes only through {@link IncidentLifecycle}. Its JSON is what {@code ops.incidents} carries and
  * what the cluster map keeps.
  */
@@ -39,6 +40,10 @@ final class Incident {
   final Set<AgentId> assigned = new LinkedHashSet<>();
   final Map<IncidentStatus, Double> timeIn = new EnumMap<>(IncidentStatus.class);
   final Deque<JsonObject> recent = new ArrayDeque<>();
+  /** Wall-clock times (epoch ms) of detection, resolution and closing, 0 until then. */
+  final long detectedTs = System.currentTimeMillis();
+  long resolvedTs;
+  long closedTs;
 
   Incident(String id, String drillId, Scenario scenario, double detectedAt) {
     this.id = id;
@@ -62,8 +67,10 @@ final class Incident {
     statusSince = t;
     if (to == IncidentStatus.RESOLVED) {
       resolvedAt = t;
+      resolvedTs = System.currentTimeMillis();
     } else if (to == IncidentStatus.CLOSED) {
       closedAt = t;
+      closedTs = System.currentTimeMillis();
     }
   }
 
@@ -105,6 +112,9 @@ final class Incident {
         .put("detectedAt", detectedAt)
         .put("resolvedAt", resolved() ? resolvedAt : null)
         .put("closedAt", Double.isNaN(closedAt) ? null : closedAt)
+        .put("detectedTs", detectedTs)
+        .put("resolvedTs", resolvedTs == 0 ? null : resolvedTs)
+        .put("closedTs", closedTs == 0 ? null : closedTs)
         .put("mttrMinutes", resolved() ? Math.round(mttrMinutes() * 100) / 100.0 : null)
         .put("slaMinutes", scenario.slaMinutes())
         .put("slaMet", resolved() ? mttrMinutes() <= scenario.slaMinutes() : null)

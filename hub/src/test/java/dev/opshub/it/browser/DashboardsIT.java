@@ -15,6 +15,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,9 @@ class DashboardsIT {
   @BeforeAll
   void start() {
     Browser.assumeChromium();
-    hub = HubProcess.start("browser-dashboards", "--operator-token", TOKEN);
+    // a fresh data directory, so the figures on /demo come from this run's drills only
+    String dataDir = Paths.get("target", "it-data", "browser-dashboards-" + System.currentTimeMillis()).toAbsolutePath().toString();
+    hub = HubProcess.start("browser-dashboards", "--operator-token", TOKEN, "--data-dir", dataDir);
     hub.awaitHealthy(Duration.ofSeconds(90));
     browser = Browser.open();
   }
@@ -124,7 +127,6 @@ class DashboardsIT {
             "#incidents .incident[data-status='resolved'], #incidents .incident[data-status='closed']")).isEmpty());
     await("its consensus round shown").atMost(LIVE).ignoreExceptions()
         .until(() -> !browser.driver.findElements(By.cssSelector("#consensus .round .votes tbody tr")).isEmpty());
-    browser.screenshot("ops");
   }
 
   @Test
@@ -155,10 +157,65 @@ class DashboardsIT {
         .contains("by operator");
     await("its incident goes on to resolved").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
         .ignoreExceptions().until(() -> count("#incidents .incident[data-status='resolved'], #incidents .incident[data-status='closed']") >= 2);
+    browser.screenshot("ops");
   }
 
   @Test
   @Order(4)
+  void operatorPausesResumesInjectsAFaultAndSeesTheHubsRefusals() {
+    new Select(browser.driver.findElement(By.id("scenario"))).selectByValue("database_cascade");
+    WebElement speed = browser.driver.findElement(By.id("speed"));
+    speed.clear();
+    speed.sendKeys("2");
+    new Select(browser.driver.findElement(By.id("policy"))).selectByValue("auto_approve");
+    browser.driver.findElement(By.id("start-drill")).click();
+    await("the slow drill shown").atMost(LIVE).ignoreExceptions()
+        .until(() -> count("#drills .drill[data-status='running'] .drill-controls") > 0);
+    String id = (String) js("return [...window.opshub.store.drills.values()].filter(d => d.state === 'running').pop().id;");
+    String drill = "#drills .drill[data-drill='" + id + "']";
+
+    clickIn(drill, "Pause");
+    await("paused").atMost(LIVE).ignoreExceptions().until(() -> count(drill + "[data-status='paused']") > 0);
+    clickIn(drill, "Resume");
+    await("running again").atMost(LIVE).ignoreExceptions().until(() -> count(drill + "[data-status='running']") > 0);
+
+    await("fault injected").atMost(LIVE).ignoreExceptions().until(() -> {
+      new Select(browser.driver.findElement(By.cssSelector(drill + " select[aria-label^='agent']"))).selectByValue("diagnosis");
+      new Select(browser.driver.findElement(By.cssSelector(drill + " select[aria-label^='fault']"))).selectByValue("slow");
+      browser.driver.findElement(By.xpath("//*[@data-drill='" + id + "']//button[contains(., 'Inject fault')]")).click();
+      return resultText().contains("Inject fault: ok");
+    });
+    await("the fault shown on the drill").atMost(LIVE).ignoreExceptions()
+        .until(() -> ((String) js("return document.querySelector(arguments[0] + ' .fault').textContent;", drill)).contains("diagnosis"));
+
+    // a speed the hub refuses: its error code and message are shown, not swallowed
+    await("refusal shown").atMost(LIVE).ignoreExceptions().until(() -> {
+      WebElement input = browser.driver.findElement(By.cssSelector(drill + " input[aria-label^='speed']"));
+      input.clear();
+      input.sendKeys("5000");
+      browser.driver.findElement(By.xpath("//*[@data-drill='" + id + "']//button[contains(., 'Set speed')]")).click();
+      return resultText().matches("(?s).*Speed refused: invalid_request.*");
+    });
+    assertThat(js("return document.getElementById('control-result').dataset.kind;")).isEqualTo("error");
+
+    clickIn(drill, "Stop");
+    await("stopped").atMost(LIVE).ignoreExceptions().until(() -> count(drill + "[data-status='stopped']") > 0);
+  }
+
+  private String resultText() {
+    return (String) js("return document.getElementById('control-result').textContent;");
+  }
+
+  /** Clicks the button labelled {@code label} in a drill's controls (they re-render with every drill update). */
+  private void clickIn(String drill, String label) {
+    await("click " + label).atMost(LIVE).ignoreExceptions().until(() -> {
+      browser.driver.findElement(By.cssSelector(drill)).findElement(By.xpath(".//button[contains(., '" + label + "')]")).click();
+      return true;
+    });
+  }
+
+  @Test
+  @Order(5)
   void opsFitsAPhoneScreen() {
     browser.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
@@ -175,7 +232,7 @@ class DashboardsIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void demoShowsRealFiguresOverRestOnly() {
     browser.clearLogs();
     browser.driver.get(url("/demo"));
@@ -191,18 +248,19 @@ class DashboardsIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void transparencyShowsARecordedRunOverRestOnly() {
     browser.clearLogs();
     browser.driver.get(url("/transparency"));
-    // the drill run above left its after-action report; recorded runs ship with the build
-    await("runs and reports listed").atMost(LIVE).ignoreExceptions()
-        .until(() -> !browser.driver.findElements(By.cssSelector("#reports button")).isEmpty());
+    // recorded runs ship with the build; the drills run above left their after-action reports
+    await("recorded runs and reports listed").atMost(LIVE).ignoreExceptions()
+        .until(() -> count("#recorded button") >= 1 && count("#reports button") >= 2);
     await("a run's reasoning shown").atMost(LIVE).ignoreExceptions()
         .until(() -> count("#run .steps li") > 0 && count("#run .chart canvas") > 0);
     assertThat(count("#run .round .votes tbody tr, #run .round tbody tr")).as("consensus votes").isPositive();
     assertThat(count("#run .tree li")).as("decision tree").isPositive();
     assertThat(count("#run .alternatives li")).as("alternatives with probabilities").isPositive();
+    assertThat(count("#run .comms li")).as("agent-to-agent communications of the recorded run").isPositive();
     browser.screenshot("transparency");
     assertNoBridge("/transparency", "/api/recorded");
   }

@@ -1,6 +1,5 @@
 package dev.opshub.web.api;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -48,24 +47,21 @@ public final class ApiRouter {
   private final long timeoutMs;
   private final long bodyLimitBytes;
   private final Supplier<List<String>> nodes;
-  private final Supplier<Future<Void>> closeConnections;
 
   /**
    * @param operatorToken    token operator actions must present, or null to refuse every one
    * @param timeoutMs        how long to wait for the engine's reply
    * @param bodyLimitBytes   largest request body accepted
    * @param nodes            base URLs of web nodes for dashboard failover (empty: only this node)
-   * @param closeConnections closes every bridge connection of this node (an admin action), or null
    */
   public ApiRouter(Vertx vertx, String operatorToken, long timeoutMs, long bodyLimitBytes,
-                   Supplier<List<String>> nodes, Supplier<Future<Void>> closeConnections) {
+                   Supplier<List<String>> nodes) {
     this.vertx = vertx;
     this.operatorToken = operatorToken == null || operatorToken.isEmpty()
         ? null : operatorToken.getBytes(StandardCharsets.UTF_8);
     this.timeoutMs = timeoutMs;
     this.bodyLimitBytes = bodyLimitBytes;
     this.nodes = nodes;
-    this.closeConnections = closeConnections;
   }
 
   /** A router to mount with {@code router.route("/api/*").subRouter(apiRouter.router())}. */
@@ -86,7 +82,6 @@ public final class ApiRouter {
     router.post().handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes));
     router.post("/drills").handler(this::startDrill);
     router.post("/drills/:id/:action").handler(this::drillAction);
-    router.post("/admin/close-connections").handler(this::closeConnections);
 
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
     router.route().failureHandler(this::failure);
@@ -142,16 +137,6 @@ public final class ApiRouter {
     }
     JsonObject request = body.copy().put("action", action).put("drillId", ctx.pathParam("id"));
     forward(ctx, CONTROL_DRILLS, request, 200);
-  }
-
-  private void closeConnections(RoutingContext ctx) {
-    if (closeConnections == null) {
-      error(ctx, 404, "not_found", "this node has no bridge");
-      return;
-    }
-    closeConnections.get()
-        .onSuccess(v -> json(ctx, 200, new JsonObject().put("closed", true)))
-        .onFailure(ctx::fail);
   }
 
   /** The request body as a JSON object (empty body = {}), or null after answering 400 {@code invalid_json}. */
