@@ -161,6 +161,7 @@ export class OpsBus {
     this.reconnectTimer = null;
     const node = this.currentNode();
     if (this.connects === 0) this.setStatus(STATUS.CONNECTING, { node, nextAttemptAt: null });
+    else this.setStatus(this.state.status, { node, nextAttemptAt: null });  // attempt under way: no countdown
     let sock;
     try {
       sock = new window.SockJS(node + this.opts.path, null, { transports: ['websocket'] });

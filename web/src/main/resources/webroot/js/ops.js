@@ -549,7 +549,10 @@ function renderStatus(state) {
   if (state.status !== STATUS.CONNECTED && state.nextAttemptAt) {
     const s = Math.max(0, (state.nextAttemptAt - Date.now()) / 1000);
     text += ` · retry in ${s.toFixed(1)} s (attempt ${state.attempt})`;
+  } else if (state.status !== STATUS.CONNECTED && state.node) {
+    text += ' · trying now';
   }
+  if (state.status !== STATUS.CONNECTED && state.reason) text += ` · ${state.reason}`;
   fill(el.querySelector('.conn-text'), text);
   fill($('#conn-node'), state.node ? new URL(state.node).host : '');
   if (state.status !== STATUS.CONNECTED) fill($('#rtt'), 'RTT –');

@@ -121,16 +121,19 @@ public abstract class AgentVerticle extends VerticleBase {
     cancelTimers();
     setState(AgentState.ANALYZING, task, task.kind().wireName() + " started", confidence);
     Result r;
+    boolean degraded = false;
     try {
       r = analyze(task, random(task));
+      if (r.recommendation() != null && r.confidence() < id.threshold() && task.kind() != TaskKind.APPLY) {
+        r = fallback(task, r);
+        degraded = true;
+      }
     } catch (RuntimeException e) {
+      // bad input must not take the agent down: answer with a marked fallback the engine can show
       LOG.warn("agent {} failed on task {}: {}", id.wireName(), task.taskId(), e.toString());
-      r = fallback(task, new Result(null, new JsonObject().put("error", e.getMessage()), "analysis failed", 1, 0,
-          AgentState.DEGRADED));
-    }
-    boolean degraded = false;
-    if (r.recommendation() != null && r.confidence() < id.threshold() && task.kind() != TaskKind.APPLY) {
-      r = fallback(task, r);
+      r = new Result(recommend(task, Action.ESCALATE_INCIDENT, 0, Risk.LOW, "analysis failed: " + e.getMessage(),
+          List.of(), List.of(), true), new JsonObject().put("error", String.valueOf(e.getMessage())).put("fallback", true),
+          "analysis failed", 1, 0, AgentState.DEGRADED);
       degraded = true;
     }
     long delayMs = 0;

@@ -196,4 +196,26 @@ class AgentsVerticleTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  void badSignalsGiveAMarkedFallbackAndTheAgentGoesOn(Vertx vertx, VertxTestContext ctx) {
+    JsonObject bad = new JsonObject().put("series", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("metric", "x").put("values", new io.vertx.core.json.JsonArray().add("oops"))));
+    AgentTask broken = new AgentTask("x-1", "drill-x", "inc-x", AgentId.DIAGNOSIS, 1, TaskKind.DIAGNOSE, 1, 60, 10, bad,
+        new JsonObject(), null);
+    send(vertx, broken)
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertThat(r.degraded()).isTrue();
+            assertThat(r.recommendation().fallback()).isTrue();
+            assertThat(r.findings().getString("error")).isNotBlank();
+          });
+          return send(vertx, task("x-2", AgentId.DIAGNOSIS, TaskKind.DIAGNOSE, 450, new JsonObject(), null));
+        })
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.degraded()).isFalse();
+          ctx.completeNow();
+        })));
+  }
 }

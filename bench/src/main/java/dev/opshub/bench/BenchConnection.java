@@ -44,7 +44,6 @@ final class BenchConnection {
   private WebSocket ws;
   private long pingTimer = -1;
   private String closeFrame;
-  private boolean everOpened;
 
   private long expectedSeq = -1;
   private long seqLost;
@@ -176,7 +175,6 @@ final class BenchConnection {
       state = State.RESUMED;
     } else {
       state = State.OPEN;
-      everOpened = true;
       run.opened.increment();
       run.open.incrementAndGet();
     }
@@ -347,14 +345,6 @@ final class BenchConnection {
     if (socket != null && !socket.isClosed()) socket.close();
   }
 
-  long seqLost() {
-    return seqLost;
-  }
-
-  long seqDuplicates() {
-    return seqDuplicates;
-  }
-
   StallReport stallReport() {
     long drained = messagesAtResume < 0 ? 0
       : (messagesAtReconnect >= 0 ? messagesAtReconnect : messages) - messagesAtResume;
@@ -393,9 +383,5 @@ final class BenchConnection {
   private static long nowMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-  }
-
-  boolean everOpened() {
-    return everOpened;
   }
 }

@@ -34,6 +34,7 @@ final class NodeStatsVerticle extends VerticleBase {
 
   private final String nodeId;
   private final List<String> roles;
+  private final MeterRegistry registry;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
   private long probeDue;
@@ -41,9 +42,14 @@ final class NodeStatsVerticle extends VerticleBase {
   private double lastDeliveries = -1;
   private long lastSentNanos;
 
-  NodeStatsVerticle(String nodeId, List<String> roles) {
+  /**
+   * @param registry the node's meter registry (the one Vert.x and the web role report to), or null to read
+   *                 {@link BackendRegistries#getDefaultNow()} at each report
+   */
+  NodeStatsVerticle(String nodeId, List<String> roles, MeterRegistry registry) {
     this.nodeId = nodeId;
     this.roles = List.copyOf(roles);
+    this.registry = registry;
   }
 
   @Override
@@ -64,7 +70,7 @@ final class NodeStatsVerticle extends VerticleBase {
   private void send() {
     long now = System.nanoTime();
     MemoryUsage heap = memory.getHeapMemoryUsage();
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    MeterRegistry registry = this.registry != null ? this.registry : BackendRegistries.getDefaultNow();
     long connections = registry == null ? 0 : (long) sum(registry, CONNECTIONS_METER);
     double deliveries = registry == null ? 0 : sum(registry, DELIVERIES_METER);
     double perSec = 0;

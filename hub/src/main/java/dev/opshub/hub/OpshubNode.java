@@ -158,7 +158,7 @@ public final class OpshubNode {
         .register(registry);
     List<String> roles = settings.roleNames();
     Future<String> base = vertx.deployVerticle(new MembershipVerticle(membership, roles, settings.clustered()))
-        .compose(id -> vertx.deployVerticle(new NodeStatsVerticle(nodeId, roles)));
+        .compose(id -> vertx.deployVerticle(new NodeStatsVerticle(nodeId, roles, registry)));
     Future<Void> agents = base.compose(id -> settings.has(Role.AGENTS)
         ? deployRole("agents", RoleVerticles.agents(), new JsonObject().put("nodeId", nodeId), null)
         : Future.succeededFuture());

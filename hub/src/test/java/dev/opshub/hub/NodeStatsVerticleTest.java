@@ -36,7 +36,7 @@ class NodeStatsVerticleTest {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     AtomicInteger connections = new AtomicInteger(7);
-    Gauge.builder(NodeStatsVerticle.CONNECTIONS_METER, connections, AtomicInteger::get).register(registry);
+    Gauge.builder(NodeStatsVerticle.CONNECTIONS_METER, connections, AtomicInteger::get).strongReference(true).register(registry);
     Counter deliveries = Counter.builder(NodeStatsVerticle.DELIVERIES_METER).register(registry);
     AtomicInteger received = new AtomicInteger();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.INTERNAL_NODE_STATS);
@@ -58,7 +58,7 @@ class NodeStatsVerticleTest {
       }
     }));
     consumer.completion()
-        .compose(v -> vertx.deployVerticle(new NodeStatsVerticle("n-test", List.of("web"))))
+        .compose(v -> vertx.deployVerticle(new NodeStatsVerticle("n-test", List.of("web"), registry)))
         .onFailure(test::failNow);
   }
 }

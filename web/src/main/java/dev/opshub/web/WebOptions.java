@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Configuration of {@link WebVerticle}, read from the verticle's config JSON. The {@code streams},
- * {@code bridge} and {@code allowedOrigins} entries are handed to the bridge as they are.
+ * Configuration of {@link WebVerticle}, read from the verticle's config JSON. The bridge's own entries
+ * ({@code bridge}, {@code streams}, {@code allowedOrigins}, and {@code nodeId}/{@code operatorToken} again) are read
+ * from the same JSON by {@code BridgeOptions.fromConfig}.
  */
 public class WebOptions {
 
@@ -26,9 +27,6 @@ public class WebOptions {
   private String nodeId = "local";
   private List<String> roles = List.of("web");
   private String operatorToken;
-  private JsonArray streams = new JsonArray();
-  private JsonObject bridge = new JsonObject();
-  private JsonArray allowedOrigins = new JsonArray();
   private List<String> nodes = List.of();
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
@@ -43,9 +41,6 @@ public class WebOptions {
     o.setNodeId(json.getString("nodeId", "local"));
     o.setRoles(strings(json.getJsonArray("roles", new JsonArray().add("web"))));
     o.setOperatorToken(json.getString("operatorToken"));
-    o.setStreams(json.getJsonArray("streams", new JsonArray()));
-    o.setBridge(json.getJsonObject("bridge", new JsonObject()));
-    o.setAllowedOrigins(json.getJsonArray("allowedOrigins", new JsonArray()));
     o.setNodes(strings(json.getJsonArray("nodes", new JsonArray())));
     o.setRequestTimeoutMs(json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
     o.setBodyLimitBytes(json.getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES));
@@ -59,9 +54,6 @@ public class WebOptions {
         .put("nodeId", nodeId)
         .put("roles", new JsonArray(List.copyOf(roles)))
         .put("operatorToken", operatorToken)
-        .put("streams", streams.copy())
-        .put("bridge", bridge.copy())
-        .put("allowedOrigins", allowedOrigins.copy())
         .put("nodes", new JsonArray(List.copyOf(nodes)))
         .put("requestTimeoutMs", requestTimeoutMs)
         .put("bodyLimitBytes", bodyLimitBytes);
@@ -117,33 +109,6 @@ public class WebOptions {
 
   public WebOptions setOperatorToken(String operatorToken) {
     this.operatorToken = operatorToken == null || operatorToken.isEmpty() ? null : operatorToken;
-    return this;
-  }
-
-  public JsonArray getStreams() {
-    return streams;
-  }
-
-  public WebOptions setStreams(JsonArray streams) {
-    this.streams = Objects.requireNonNull(streams, "streams");
-    return this;
-  }
-
-  public JsonObject getBridge() {
-    return bridge;
-  }
-
-  public WebOptions setBridge(JsonObject bridge) {
-    this.bridge = Objects.requireNonNull(bridge, "bridge");
-    return this;
-  }
-
-  public JsonArray getAllowedOrigins() {
-    return allowedOrigins;
-  }
-
-  public WebOptions setAllowedOrigins(JsonArray allowedOrigins) {
-    this.allowedOrigins = Objects.requireNonNull(allowedOrigins, "allowedOrigins");
     return this;
   }
 

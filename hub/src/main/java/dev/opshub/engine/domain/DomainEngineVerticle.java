@@ -203,7 +203,10 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
     finished.remove(drill.getString("id"));
     finished.put(drill.getString("id"), drill);
     while (finished.size() > MAX_FINISHED_DRILLS) {
-      finished.remove(finished.keySet().iterator().next());
+      String oldest = finished.keySet().iterator().next();
+      finished.remove(oldest);
+      // the cluster map keeps only what the finished list keeps
+      drillsMap.remove(oldest);
     }
   }
 
@@ -252,10 +255,6 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
     JsonObject state = drill.toJson();
     rememberFinished(state);
     drillsMap.put(drill.id, state);
-    if (finished.size() >= MAX_FINISHED_DRILLS) {
-      // the cluster map keeps only what the finished list keeps
-      drillsMap.remove(finished.keySet().iterator().next());
-    }
     metrics.add(BusinessMetrics.Outcome.fromReport(report));
     publishMetrics();
     Future<Void> write = reports.write(report);

@@ -83,7 +83,7 @@ final class DrillRunner {
   static final int MAX_AGENT_ACTIONS = 300;
   static final int WINDOW_SAMPLES = 120;
   /** Wall time an agent gets at least before the engine gives up on it, whatever the speed (bus latency). */
-  static final long GRACE_MS = 1000;
+  static final long GRACE_MS = 2000;
   /** Drill seconds after a remediation within which the signals must be healthy again. */
   static final double VERIFY_SECONDS = 600;
   /** Under this score the approve policy rejects instead. */
@@ -123,6 +123,8 @@ final class DrillRunner {
   private double speed;
   private State state = State.RUNNING;
   private String phase = "monitoring";
+  private double phaseSince;
+  private final Map<String, Double> phaseDurations = new LinkedHashMap<>();
   private String worldPhase;
   private double clock;
   private double anchorDrill;
@@ -765,6 +767,8 @@ final class DrillRunner {
 
   private void setPhase(String p) {
     if (!p.equals(phase)) {
+      phaseDurations.merge(phase, clock - phaseSince, Double::sum);
+      phaseSince = clock;
       phase = p;
       publishDrill();
     }
@@ -916,6 +920,12 @@ final class DrillRunner {
         .put("endedTs", endedTs == 0 ? null : endedTs);
   }
 
+  private JsonObject drillPhases() {
+    JsonObject o = new JsonObject();
+    phaseDurations.forEach((k, v) -> o.put(k, Math.round(v * 10) / 10.0));
+    return o;
+  }
+
   /** The after-action report. */
   JsonObject report() {
     boolean resolved = incident != null && incident.resolved();
@@ -970,6 +980,7 @@ final class DrillRunner {
         .put("success", success)
         .put("incident", incident == null ? null : incident.toJson())
         .put("phaseDurations", incident == null ? new JsonObject() : incident.phaseDurations())
+        .put("drillPhaseDurations", drillPhases())
         .put("worldPhases", worldPhases)
         .put("faults", f)
         .put("remediations", new JsonArray(new ArrayList<>(remediations)))

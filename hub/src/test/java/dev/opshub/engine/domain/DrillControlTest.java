@@ -180,4 +180,37 @@ class DrillControlTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void theNumberOfActiveDrillsIsBounded(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
+    EngineHarness h = new EngineHarness(vertx, dir);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    Future<Void> chain = h.deploy();
+    for (int i = 0; i < DomainEngineVerticle.MAX_ACTIVE_DRILLS; i++) {
+      long seed = i;
+      chain = chain.compose(v -> h.control(EngineHarness.start("memory_leak", seed, 1)).map(d -> {
+        ids.add(d.getString("id"));
+        return null;
+      }));
+    }
+    chain.compose(v -> refused(h, EngineHarness.start("memory_leak", 99, 1), ErrorCodes.RATE_LIMITED, null))
+        .compose(v -> h.control(new JsonObject().put("action", "stop").put("drillId", ids.get(0))))
+        // one stopped: there is room again
+        .compose(v -> h.control(EngineHarness.start("memory_leak", 99, 1)))
+        .compose(d -> {
+          ids.add(d.getString("id"));
+          Future<Void> stops = Future.succeededFuture();
+          for (String id : ids.subList(1, ids.size())) {
+            stops = stops.compose(x -> h.control(new JsonObject().put("action", "stop").put("drillId", id)).mapEmpty());
+          }
+          return stops;
+        })
+        .compose(v -> h.query(new JsonObject().put("op", "drills")))
+        .onComplete(ctx.succeeding(drills -> ctx.verify(() -> {
+          assertThat(drills.getInteger("active")).isZero();
+          assertThat(drills.getJsonArray("drills")).hasSize(DomainEngineVerticle.MAX_ACTIVE_DRILLS + 1);
+          ctx.completeNow();
+        })));
+  }
 }

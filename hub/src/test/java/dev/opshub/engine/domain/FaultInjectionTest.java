@@ -28,10 +28,14 @@ class FaultInjectionTest {
   private static final long SEED = 7;
 
   private static Future<JsonObject> runWithFault(EngineHarness h, String fault) {
+    return runWithFault(h, "diagnosis", fault);
+  }
+
+  private static Future<JsonObject> runWithFault(EngineHarness h, String agent, String fault) {
     return h.control(EngineHarness.start("database_cascade", SEED, 600)).compose(d -> {
       String id = d.getString("id");
       Future<JsonObject> injected = fault == null ? Future.succeededFuture(d)
-          : h.control(new JsonObject().put("action", "inject_fault").put("drillId", id).put("agent", "diagnosis")
+          : h.control(new JsonObject().put("action", "inject_fault").put("drillId", id).put("agent", agent)
           .put("fault", fault));
       return injected.compose(x -> h.ended(id))
           .compose(v -> h.query(new JsonObject().put("op", "report").put("id", id)));
@@ -93,6 +97,32 @@ class FaultInjectionTest {
           }
           assertThat(all.<JsonObject>resultAt(0).getJsonObject("outcome").getBoolean("automated")).isTrue();
           assertThat(all.<JsonObject>resultAt(1).getJsonObject("outcome").getBoolean("automated")).isFalse();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+  void aCrashedDetectionIsReplacedButACrashedResolutionFailsTheIncident(Vertx vertx, VertxTestContext ctx,
+                                                                        @TempDir Path dir) {
+    EngineHarness h = new EngineHarness(vertx, dir);
+    h.deploy().compose(v -> Future.all(runWithFault(h, "detection", "crash"), runWithFault(h, "resolution", "crash")))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          JsonObject noDetection = all.resultAt(0);
+          JsonObject first = noDetection.getJsonArray("agentActions").getJsonObject(0);
+          assertThat(first.getString("agent")).isEqualTo("detection");
+          assertThat(first.getBoolean("timedOut")).isTrue();
+          assertThat(first.getJsonObject("findings").getBoolean("anomaly")).isTrue();
+          assertThat(noDetection.getJsonObject("outcome").getBoolean("resolved")).isTrue();
+
+          // nobody can apply a remediation: three rounds, then the incident fails and is closed
+          JsonObject noResolution = all.resultAt(1);
+          assertThat(noResolution.getJsonObject("outcome").getBoolean("resolved")).isFalse();
+          assertThat(noResolution.getJsonArray("consensusRounds")).hasSize(DrillRunner.MAX_ROUNDS);
+          assertThat(noResolution.getJsonObject("incident").getString("status")).isEqualTo("closed");
+          assertThat(noResolution.getJsonObject("incident").getString("failureReason")).contains("rounds");
+          assertThat(noResolution.getJsonArray("timeline").stream().map(JsonObject.class::cast)
+              .anyMatch(e -> "failed".equals(e.getString("to")))).isTrue();
           ctx.completeNow();
         })));
   }

@@ -265,6 +265,40 @@ class DashboardsIT {
     assertNoBridge("/transparency", "/api/recorded");
   }
 
+  @Test
+  @Order(8)
+  void busClientDropsDuplicatesCountsGapsAndFollowsANewEpoch() {
+    browser.clearLogs();
+    browser.driver.get(url("/demo"));  // any page of the node: the module is imported on its own, unconnected
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stats = (Map<String, Object>) browser.driver.executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        import('/js/eventbus.js').then(({ OpsBus }) => {
+          const bus = new OpsBus(['http://127.0.0.1:1']);
+          const seen = [];
+          bus.subscribe('ops.test', (body, headers, meta) => seen.push(body.v + (meta.snapshot ? 's' : '')));
+          const rec = (epoch, offset, v, key, snapshot) => bus.onMessage(JSON.stringify({ type: 'rec', address: 'ops.test',
+            headers: Object.assign({ epoch: String(epoch), offset: String(offset) }, snapshot ? { snapshot: 'true' } : {}),
+            body: { v, key } }));
+          rec(10, 1, 'a', 'k1'); rec(10, 2, 'b', 'k2'); rec(10, 2, 'b-again', 'k2');  // duplicate dropped
+          rec(10, 5, 'e', 'k1');                                                     // 3 and 4 missing: one gap
+          rec(10, 1, 'old-snapshot', 'k1', true);                                    // older than what we hold for k1
+          rec(9, 6, 'stale-epoch', 'k1');                                            // from an engine that is gone
+          rec(11, 1, 'new-epoch', 'k1');                                             // a new engine: no gap
+          rec(11, 2, 'next', 'k2');
+          done(Object.assign({ seen: seen.join(',') }, bus.streamStats()['ops.test']));
+        }).catch(e => done({ error: String(e) }));
+        """);
+    assertThat(stats.get("error")).isNull();
+    assertThat(stats.get("seen")).isEqualTo("a,b,e,new-epoch,next");
+    assertThat(((Number) stats.get("duplicates")).intValue()).isEqualTo(2);
+    assertThat(((Number) stats.get("gaps")).intValue()).isEqualTo(1);
+    assertThat(((Number) stats.get("missing")).intValue()).isEqualTo(2);
+    assertThat(((Number) stats.get("epochChanges")).intValue()).isEqualTo(1);
+    assertThat(((Number) stats.get("offset")).intValue()).isEqualTo(2);
+    assertThat(browser.webSocketsCreated()).as("an unstarted client opens nothing").isEmpty();
+  }
+
   private int count(String selector) {
     return ((Number) js("return document.querySelectorAll(arguments[0]).length;", selector)).intValue();
   }
