@@ -206,6 +206,17 @@ class DrillControlTest {
           }
           return stops;
         })
+        .compose(v -> {
+          // every stopped drill wrote its report (and nothing writes into the temporary folder after the test)
+          Future<Void> reports = Future.succeededFuture();
+          for (String id : ids) {
+            reports = reports.compose(x -> h.query(new JsonObject().put("op", "report").put("id", id)).map(r -> {
+              assertThat(r.getJsonObject("outcome").getString("state")).isEqualTo("stopped");
+              return null;
+            }));
+          }
+          return reports;
+        })
         .compose(v -> h.query(new JsonObject().put("op", "drills")))
         .onComplete(ctx.succeeding(drills -> ctx.verify(() -> {
           assertThat(drills.getInteger("active")).isZero();
