@@ -3,6 +3,7 @@ package dev.opshub.engine.domain;
 import dev.opshub.agents.AgentsVerticle;
 import dev.opshub.contract.Addresses;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Promise;
@@ -47,7 +48,10 @@ class AutoDrillsTest {
     vertx.deployVerticle(new AgentsVerticle(), new DeploymentOptions().setConfig(conf))
         .compose(id -> vertx.deployVerticle(new DomainEngineVerticle(publisher), new DeploymentOptions().setConfig(conf)))
         // stop the engine before the temporary folder goes: the next drill would write its report there
-        .compose(id -> two.future().compose(v -> vertx.undeploy(id)))
+        .compose(id -> two.future()
+            .compose(v -> Future.all(ended.keySet().stream().map(d -> vertx.eventBus().request(
+                Addresses.INTERNAL_ENGINE_QUERY, new JsonObject().put("op", "report").put("id", d))).toList()))
+            .compose(v -> vertx.undeploy(id)))
         .onComplete(ctx.succeedingThenComplete());
   }
 }
