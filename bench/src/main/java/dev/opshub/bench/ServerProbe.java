@@ -54,7 +54,7 @@ final class ServerProbe {
         return null;
       }
       String[] lines = out.trim().split("\\R");
-      if (lines.length < 2) return null;
+      if (lines.length < 2 || !lines[0].trim().startsWith("S0C")) return null;
       List<String> names = List.of(lines[0].trim().split("\\s+"));
       String[] values = lines[1].trim().split("\\s+");
       double used = 0;

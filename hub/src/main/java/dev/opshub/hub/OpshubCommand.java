@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -306,9 +305,8 @@ public final class OpshubCommand implements Callable<Integer> {
   }
 
   private void installShutdownHook(OpshubNode node) {
-    CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
-      LOG.info("SIGTERM: stopping opshub node {}", node.nodeId());
+      LOG.info("shutdown requested (SIGTERM/SIGINT): stopping opshub node {}", node.nodeId());
       boolean clean;
       try {
         node.stop("node_shutdown").toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -318,9 +316,8 @@ public final class OpshubCommand implements Callable<Integer> {
         clean = false;
         LOG.warn("opshub node {} did not stop cleanly within {} ms: {}", node.nodeId(), STOP_TIMEOUT_MS, e.toString());
       }
-      stopped.countDown();
       if (clean) {
-        // a clean stop on SIGTERM exits 0 (the JVM's default would be 143); nothing else is left to run
+        // a clean stop on a signal exits 0 (the JVM's default would be 128+signal); nothing else is left to run
         HubSystemProperties.flushLogs();
         Runtime.getRuntime().halt(0);
       }

@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -267,17 +266,21 @@ public final class OpshubNode {
     }
     stopping = true;
     LOG.info("stopping node {} ({})", nodeId, reason);
-    return undeployAll("web", webDeployments)
+    // completed off any context: once Vert.x is closed its event loops run no more listeners
+    Promise<Void> closed = Promise.promise();
+    undeployAll("web", webDeployments)
         .compose(v -> undeployAll("engine", engineDeployments))
         .compose(v -> {
           LOG.info("closing Vert.x{}", settings.clustered() ? " and leaving the cluster" : "");
           return vertx.close();
         })
-        .andThen(ar -> {
+        .onComplete(ar -> {
           if (ar.succeeded()) {
             LOG.info("node {} closed", nodeId);
           }
+          closed.handle(ar);
         });
+    return closed.future();
   }
 
   private Future<Void> undeployAll(String role, List<String> ids) {

@@ -63,6 +63,9 @@ class ClusterIT {
 
     JsonArray members = awaitMembers(web, 2);
     assertThat(members.stream().map(m -> ((JsonObject) m).getString("roles"))).containsExactlyInAnyOrder("agents,engine", "web");
+    String metrics = web.get("/metrics").body();
+    assertThat(metrics).contains("opshub_cluster_members 2.0", "jvm_memory_used_bytes", "vertx_eventbus_handlers",
+        "opshub_bridge_connections");
 
     SockJsClient client = SockJsClient.connect(vertx, web.httpPort());
     client.register(Addresses.AGENTS_STATE);

@@ -1,7 +1,7 @@
 package dev.opshub.web.bridge;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -528,7 +528,9 @@ final class BridgeConnection {
     for (int i = 0; i < n; i++, e = e.next) {
       length += e.bytes.length;
     }
-    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+    // heap, not pooled: WebSocketFrameImpl wraps the buffer as unreleasable, so a pooled buffer was never
+    // released (direct memory leaked one frame at a time until OutOfMemoryError; found by bench/compare.sh)
+    ByteBuf buf = Unpooled.buffer(length);
     buf.writeByte('a').writeByte('[');
     long nowMillis = System.currentTimeMillis();
     long bytes = 0;
