@@ -139,6 +139,11 @@ public final class OpshubCommand implements Callable<Integer> {
       description = "The active engine publishes R messages/s on ops.bench (0 = off). Default: ${DEFAULT-VALUE}.")
   int benchRate;
 
+  @Option(names = "--web-instances", paramLabel = "N", defaultValue = "0",
+      description = "HTTP server instances of the web role, each on its own event loop (bridge connections spread "
+          + "over them; one bridge table per node). 0 = one per available processor. Default: ${DEFAULT-VALUE}.")
+  int webInstances;
+
   @Option(names = "--bench-payload", paramLabel = "B", defaultValue = "200",
       description = "Pad bytes per ops.bench message. Default: ${DEFAULT-VALUE}.")
   int benchPayload;
@@ -275,6 +280,9 @@ public final class OpshubCommand implements Callable<Integer> {
     if (benchPayload < 0 || benchPayload > BenchPublisher.MAX_PAYLOAD) {
       throw usage("--bench-payload must be 0.." + BenchPublisher.MAX_PAYLOAD + ", not " + benchPayload);
     }
+    if (webInstances < 0 || webInstances > 256) {
+      throw usage("--web-instances must be 0..256, not " + webInstances);
+    }
     boolean generated = operatorToken == null || operatorToken.isBlank();
     String token = generated ? randomToken() : operatorToken.trim();
     JsonObject bridge = file.getValue("bridge") instanceof JsonObject b ? b.copy() : new JsonObject();
@@ -301,7 +309,7 @@ public final class OpshubCommand implements Callable<Integer> {
     }
     return new NodeSettings(roleSet, cluster, httpPort, host.trim(), members,
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
-        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls);
+        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls, webInstances);
   }
 
   private void installShutdownHook(OpshubNode node) {

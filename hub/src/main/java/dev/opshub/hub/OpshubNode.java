@@ -213,6 +213,7 @@ public final class OpshubNode {
         .put("roles", new JsonArray(settings.roleNames()))
         .put("operatorToken", settings.operatorToken())
         .put("streams", OpsStreams.toJson())
+        .put("webInstances", settings.webInstances())
         .put("bridge", settings.bridge().copy());
     if (!settings.nodes().isEmpty()) {
       config.put("nodes", new JsonArray(settings.nodes()));

@@ -30,6 +30,7 @@ public class WebOptions {
   private List<String> nodes = List.of();
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
+  private int webInstances = 0;
 
   public WebOptions() {
   }
@@ -44,6 +45,7 @@ public class WebOptions {
     o.setNodes(strings(json.getJsonArray("nodes", new JsonArray())));
     o.setRequestTimeoutMs(json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
     o.setBodyLimitBytes(json.getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES));
+    o.setWebInstances(json.getInteger("webInstances", 0));
     return o;
   }
 
@@ -56,7 +58,26 @@ public class WebOptions {
         .put("operatorToken", operatorToken)
         .put("nodes", new JsonArray(List.copyOf(nodes)))
         .put("requestTimeoutMs", requestTimeoutMs)
-        .put("bodyLimitBytes", bodyLimitBytes);
+        .put("bodyLimitBytes", bodyLimitBytes)
+        .put("webInstances", webInstances);
+  }
+
+  /** HTTP server instances (event loops accepting connections); 0 = one per available processor. */
+  public int getWebInstances() {
+    return webInstances;
+  }
+
+  /** The instance count in effect: {@link #getWebInstances()}, or the available processors when 0. */
+  public int effectiveWebInstances() {
+    return webInstances > 0 ? webInstances : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  public WebOptions setWebInstances(int webInstances) {
+    if (webInstances < 0 || webInstances > 256) {
+      throw new IllegalArgumentException("webInstances must be 0..256");
+    }
+    this.webInstances = webInstances;
+    return this;
   }
 
   private static List<String> strings(JsonArray array) {

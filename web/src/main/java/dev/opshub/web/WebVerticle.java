@@ -6,12 +6,15 @@ import dev.opshub.web.bridge.FanoutBridge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +26,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,6 +35,11 @@ import java.util.List;
  * {@code /demo}, {@code /transparency}) with their scripts and webjars, the REST gateway under {@code /api} and
  * the bridge at {@code /eventbus}. Configured by {@link WebOptions} JSON; on undeploy it tells every bridge client
  * to reconnect elsewhere ({@code node_shutdown}) before the server closes.
+ *
+ * <p>One bridge per verticle (one node-level consumer per address), but {@code webInstances} HTTP servers on the
+ * same port (default: one per processor), each on its own event-loop context, so connections and their fan-out
+ * spread over the event loops. The first server runs on this verticle's context (which also owns the bridge table);
+ * the others on contexts this verticle creates and closes itself (after the bridge has told every client).
  */
 public class WebVerticle extends VerticleBase {
 
@@ -40,12 +49,15 @@ public class WebVerticle extends VerticleBase {
   public static final String SHUTDOWN_REASON = "node_shutdown";
 
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger(
+      java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000, 10_000));
   private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self' data:; connect-src 'self' http: https: ws: wss:; object-src 'none'; frame-ancestors 'none'";
 
   private WebOptions options;
   private FanoutBridge bridge;
   private HttpServer server;
+  private final List<HttpServer> extraServers = new ArrayList<>();
   private PrometheusMeterRegistry prometheus;
   private PrometheusMeterRegistry ownRegistry;
   private volatile boolean ready;
@@ -59,14 +71,48 @@ public class WebVerticle extends VerticleBase {
 
     Router router = router(bridgeOptions);
     Future<Void> bridgeStarted = bridge.start();
+    int instances = options.effectiveWebInstances();
+    // port 0 with several instances: Vert.x shares a random port between servers that listen on the same negative
+    // port, so each verticle uses a negative port of its own
+    int port = options.getHttpPort() == 0 && instances > 1 ? -RANDOM_PORT_KEYS.incrementAndGet() : options.getHttpPort();
     Future<HttpServer> listening = vertx.createHttpServer(bridgeOptions.applyTo(new HttpServerOptions()))
         .requestHandler(router)
-        .listen(options.getHttpPort(), options.getHost());
-    return Future.all(bridgeStarted, listening).onSuccess(all -> {
-      server = listening.result();
-      ready = true;
-      LOG.info("web node {} listening on {}:{}", options.getNodeId(), options.getHost(), server.actualPort());
+        .listen(port, options.getHost());
+    Future<Void> extras = listening.compose(first -> {
+      server = first;
+      List<Future<HttpServer>> more = new ArrayList<>();
+      for (int i = 1; i < instances; i++) {
+        more.add(listenOnOwnContext(bridgeOptions, port));
+      }
+      return Future.all(more).mapEmpty();
     });
+    return Future.all(bridgeStarted, extras).onFailure(err -> {
+      // servers on our own contexts are not closed by the failed deployment: close them here
+      synchronized (extraServers) {
+        extraServers.forEach(HttpServer::close);
+        extraServers.clear();
+      }
+    }).onSuccess(all -> {
+      ready = true;
+      LOG.info("web node {} listening on {}:{} ({} HTTP server instance{})", options.getNodeId(), options.getHost(),
+          server.actualPort(), instances, instances == 1 ? "" : "s");
+    });
+  }
+
+  /** One more server on the same port, on a new event-loop context (the next event loop), with its own router. */
+  private Future<HttpServer> listenOnOwnContext(BridgeOptions bridgeOptions, int port) {
+    Context context = ((VertxInternal) vertx).createEventLoopContext();
+    Promise<HttpServer> listening = Promise.promise();
+    context.runOnContext(v -> vertx.createHttpServer(bridgeOptions.applyTo(new HttpServerOptions()))
+        .requestHandler(router(bridgeOptions))
+        .listen(port, options.getHost())
+        .onSuccess(s -> {
+          synchronized (extraServers) {
+            extraServers.add(s);
+          }
+        })
+        .onComplete(listening));
+    return listening.future();
   }
 
   @Override
@@ -77,7 +123,17 @@ public class WebVerticle extends VerticleBase {
           LOG.warn("bridge shutdown of node {} failed", options.getNodeId(), err);
           return Future.succeededFuture();
         });
-    return drained.compose(v -> server == null ? Future.succeededFuture() : server.close())
+    return drained.compose(v -> {
+          List<Future<Void>> closing = new ArrayList<>();
+          synchronized (extraServers) {
+            extraServers.forEach(s -> closing.add(s.close()));
+            extraServers.clear();
+          }
+          if (server != null) {
+            closing.add(server.close());
+          }
+          return Future.join(closing);
+        })
         .onComplete(ar -> {
           if (ownRegistry != null) {
             ownRegistry.close();
@@ -171,7 +227,7 @@ public class WebVerticle extends VerticleBase {
         .put("members", members(node))
         .put("engineActive", Boolean.parseBoolean(node.getOrDefault("engineActive", "false")))
         .put("ready", ready)
-        .put("bridge", new JsonObject().put("connections", bridge.connections()));
+        .put("bridge", new JsonObject().put("connections", bridge.connections()).put("eventLoops", bridge.eventLoops()));
     json(ctx, 200, body);
   }
 

@@ -1,8 +1,12 @@
 package dev.opshub.web;
 
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -115,6 +119,40 @@ class WebVerticleTest {
       assertThat(res.getHeader("Location")).isEqualTo("/ops");
       checks.flag();
     })));
+  }
+
+  @Test
+  void bridgeConnectionsSpreadOverTheHttpServerInstances(Vertx vertx, VertxTestContext ctx) {
+    WebVerticle other = new WebVerticle();
+    vertx.deployVerticle(other, new DeploymentOptions().setConfig(config().put("webInstances", 3)))
+        .compose(id -> {
+          WebSocketClient wsClient = vertx.createWebSocketClient();
+          Future<Void> opened = Future.succeededFuture();
+          for (int i = 0; i < 6; i++) {
+            String uri = "/eventbus/1/s" + i + "/websocket";
+            opened = opened.compose(v -> {
+              Promise<Void> open = Promise.promise();
+              wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(other.actualPort()).setURI(uri))
+                  .onFailure(open::tryFail)
+                  .onSuccess(ws -> ws.textMessageHandler(t -> {
+                    if (t.equals("o")) {
+                      open.tryComplete();
+                    }
+                  }));
+              return open.future();
+            });
+          }
+          return opened;
+        })
+        .compose(all -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+            .setDefaultPort(other.actualPort())).get("/health").send())
+        .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+          JsonObject bridge = res.bodyAsJsonObject().getJsonObject("bridge");
+          assertThat(bridge.getInteger("connections")).isEqualTo(6);
+          // connections are handed round-robin to the three servers, each on its own event-loop context
+          assertThat(bridge.getInteger("eventLoops")).isGreaterThanOrEqualTo(2);
+          ctx.completeNow();
+        })));
   }
 
   @Test

@@ -4,6 +4,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,9 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The node's single event-bus consumer of one address, its subscribers, its history window (for resume) and its
  * newest-per-key snapshot. Used only on the bridge context. Each message is encoded once here and the same bytes
- * go to every subscriber.
+ * go to every subscriber, through one bounded, batched {@link HandOff} per connection event loop. When the bridge's
+ * own event loop lags more than {@code maxIngressLag}, messages are shed on arrival (see {@link #shed()}).
  */
 final class AddressChannel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AddressChannel.class);
+  /** Messages the node-level consumer may buffer (Vert.x discards beyond it; we count, and log at most every 10 s). */
+  static final int CONSUMER_BUFFER = 1_000;
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
 
   /** What a new subscription receives before live messages. */
   record Plan(List<byte[]> elements, List<String> keys, List<Long> timestamps, boolean resumed) {
@@ -36,6 +46,11 @@ final class AddressChannel {
   private final LinkedHashMap<String, EncodedMessage> snapshot = new LinkedHashMap<>();
   /** Subscribers grouped by the (root) context of their connection; arrays are replaced, never mutated. */
   private final Map<Context, Subscription[]> subscribers = new HashMap<>();
+  /** The bounded, batched hand-off to each group's context. */
+  private final Map<Context, HandOff> handOffs = new HashMap<>();
+  private long shed;
+  private long lastShedLog = System.nanoTime() - LOG_EVERY_NANOS;
+  private volatile long lastDiscardLog = System.nanoTime() - LOG_EVERY_NANOS;
   private int count;
   private long epoch = EncodedMessage.NONE;
   private long lastOffset = EncodedMessage.NONE;
@@ -50,7 +65,13 @@ final class AddressChannel {
   }
 
   Future<Void> open() {
-    consumer = bridge.vertx().eventBus().consumer(address, this::onMessage);
+    consumer = bridge.vertx().eventBus().consumer(
+        new MessageConsumerOptions().setAddress(address).setMaxBufferedMessages(CONSUMER_BUFFER), this::onMessage);
+    if (consumer instanceof MessageConsumerImpl<Object> impl) {
+      // Vert.x would log a WARN per discarded message (buffer full, or arriving after unregister): under overload
+      // that is a log line per message. Count them instead and log at most every 10 s.
+      impl.discardHandler(this::onDiscard);
+    }
     return consumer.completion();
   }
 
@@ -58,6 +79,7 @@ final class AddressChannel {
     history.clear();
     snapshot.clear();
     subscribers.clear();
+    handOffs.clear();
     bridge.metrics().removeSubscriptions(address);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
@@ -66,7 +88,21 @@ final class AddressChannel {
     return count == 0;
   }
 
+  private void onDiscard(Message<Object> message) {
+    bridge.metrics().consumerDiscards.increment();
+    long now = System.nanoTime();
+    if (now - lastDiscardLog > LOG_EVERY_NANOS) {
+      lastDiscardLog = now;
+      LOG.warn("bridge consumer of {} discards messages (buffer full or unregistered); see opshub_bridge_consumer_discards_total",
+          address);
+    }
+  }
+
   private void onMessage(Message<Object> message) {
+    if (bridge.ingressLagging()) {
+      shed();
+      return;
+    }
     EncodedMessage m = EncodedMessage.of(address, message.headers(), message.body());
     bridge.metrics().messagesIn.increment();
     record(m);
@@ -129,18 +165,28 @@ final class AddressChannel {
 
   private void fanOut(EncodedMessage m) {
     for (Map.Entry<Context, Subscription[]> group : subscribers.entrySet()) {
-      Subscription[] subs = group.getValue();
-      if (bridge.isCurrent(group.getKey())) {
-        for (Subscription s : subs) {
-          s.connection.deliver(s, m);
-        }
-      } else {
-        group.getKey().runOnContext(v -> {
-          for (Subscription s : subs) {
-            s.connection.deliver(s, m);
-          }
-        });
-      }
+      handOffs.get(group.getKey()).offer(m, group.getValue());
+    }
+  }
+
+  /**
+   * The bridge's event loop lags too far behind: this message is not encoded, recorded nor delivered. The window
+   * can no longer answer resumes truthfully (it has a gap) and every subscriber missed the message.
+   */
+  private void shed() {
+    bridge.metrics().ingressShed.increment();
+    shed++;
+    history.clear();
+    lastOffset = EncodedMessage.NONE;
+    for (Map.Entry<Context, Subscription[]> group : subscribers.entrySet()) {
+      bridge.metrics().dropped.increment(group.getValue().length);
+      handOffs.get(group.getKey()).missed(group.getValue());
+    }
+    long now = System.nanoTime();
+    if (now - lastShedLog > LOG_EVERY_NANOS) {
+      lastShedLog = now;
+      LOG.warn("bridge event loop lags more than {} ms: shedding messages of {} ({} so far), subscribers closed as slow consumers",
+          options.getMaxIngressLag(), address, shed);
     }
   }
 
@@ -203,11 +249,14 @@ final class AddressChannel {
     Subscription[] next = current == null ? new Subscription[1] : Arrays.copyOf(current, current.length + 1);
     next[next.length - 1] = sub;
     subscribers.put(ctx, next);
+    HandOff handOff = handOffs.computeIfAbsent(ctx, c -> new HandOff(c, options.getMaxHandOffMessages(), bridge.metrics()));
     count++;
     gauge.incrementAndGet();
     long fe = filterEpoch;
     long fo = filterOffset;
-    bridge.onContext(ctx, () -> sub.connection.started(sub, plan, fe, fo));
+    // through the hand-off: the plan reaches the connection after every message handed off before, and before
+    // every message handed off after (which the new subscriber is part of)
+    handOff.control(() -> sub.connection.started(sub, plan, fe, fo));
   }
 
   /** Removes a subscriber; true if it was there. */
@@ -223,6 +272,7 @@ final class AddressChannel {
     }
     if (current.length == 1) {
       subscribers.remove(ctx);
+      handOffs.remove(ctx);
     } else {
       Subscription[] next = new Subscription[current.length - 1];
       System.arraycopy(current, 0, next, 0, i);

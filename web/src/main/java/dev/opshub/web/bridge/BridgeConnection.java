@@ -401,6 +401,19 @@ final class BridgeConnection {
     enqueue(m.element, m.conflationKey, m.ts, false);
   }
 
+  /**
+   * The node could not hand this subscription everything (its event loop's hand-off overflowed, or the node shed
+   * messages): like a drop from the connection's own queue, nothing more is queued, what is queued is written (a
+   * gap-free prefix) and the connection closes with {@code slow_consumer}, so the client resumes from there.
+   */
+  void missed(Subscription sub) {
+    if (closed || sub.closed) {
+      return;
+    }
+    overflow(true);
+    scheduler.mark(this);
+  }
+
   private void enqueueControl(byte[] element) {
     enqueue(element, null, 0, false);
   }

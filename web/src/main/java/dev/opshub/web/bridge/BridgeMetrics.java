@@ -28,6 +28,7 @@ final class BridgeMetrics {
     final AtomicInteger connections = new AtomicInteger();
     final LongAdder queueDepth = new LongAdder();
     final LongAdder queueBytes = new LongAdder();
+    final LongAdder handOffDepth = new LongAdder();
     final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
   }
 
@@ -45,6 +46,9 @@ final class BridgeMetrics {
   final Counter resumeHits;
   final Counter resumeMisses;
   final Counter clientMessages;
+  final Counter handOffOverloads;
+  final Counter ingressShed;
+  final Counter consumerDiscards;
   final Timer latency;
 
   BridgeMetrics(MeterRegistry registry) {
@@ -58,6 +62,14 @@ final class BridgeMetrics {
         .description("messages waiting in all connection queues").register(registry);
     Gauge.builder(PREFIX + "queue.bytes", shared.queueBytes, LongAdder::sum)
         .description("encoded bytes waiting in all connection queues").baseUnit("bytes").register(registry);
+    Gauge.builder(PREFIX + "handoff.depth", shared.handOffDepth, LongAdder::sum)
+        .description("live messages waiting to be handed from the node table to connection event loops").register(registry);
+    handOffOverloads = Counter.builder(PREFIX + "handoff.overloads")
+        .description("times an event loop's hand-off bound was reached (its subscribers closed as slow consumers)").register(registry);
+    ingressShed = Counter.builder(PREFIX + "ingress.shed")
+        .description("event-bus messages shed unprocessed because the bridge event loop lagged").register(registry);
+    consumerDiscards = Counter.builder(PREFIX + "consumer.discards")
+        .description("event-bus messages the node-level consumer discarded (buffer full or unregistered)").register(registry);
     messagesIn = Counter.builder(PREFIX + "messages.in").description("event-bus messages received for fan-out").register(registry);
     deliveries = Counter.builder(PREFIX + "deliveries").description("messages written to sockets").register(registry);
     frames = Counter.builder(PREFIX + "frames").description("SockJS a[...] frames written").register(registry);
@@ -89,6 +101,10 @@ final class BridgeMetrics {
   void queueChanged(int messages, long bytes) {
     if (messages != 0) shared.queueDepth.add(messages);
     if (bytes != 0) shared.queueBytes.add(bytes);
+  }
+
+  void handOffChanged(int messages) {
+    if (messages != 0) shared.handOffDepth.add(messages);
   }
 
   void latencyMillis(long millis) {

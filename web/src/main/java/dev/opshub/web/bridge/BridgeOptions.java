@@ -54,6 +54,18 @@ public class BridgeOptions {
   public static final long DEFAULT_REPLY_TIMEOUT = 10_000;
   /** TCP send buffer of the HTTP server's sockets (see {@link #applyTo(HttpServerOptions)}); bounds kernel memory per slow client. */
   public static final int DEFAULT_SEND_BUFFER_SIZE = 64 * 1024;
+  /**
+   * Most live messages waiting to be handed from the node table to the connections of one event loop. Past it that
+   * event loop is overloaded: its subscribers are treated as having missed messages (they get what they have, then
+   * {@code slow_consumer}) instead of queuing without bound.
+   */
+  public static final int DEFAULT_MAX_HAND_OFF_MESSAGES = 1_024;
+  /**
+   * Longest the bridge's event loop may lag behind (time a task waits in its queue, probed every few ms) before the
+   * node sheds incoming messages: they are counted as dropped, not encoded nor fanned out, and every subscriber is
+   * treated as having missed them. Bounds what Vert.x queues per message for the node-level consumers, ms.
+   */
+  public static final long DEFAULT_MAX_INGRESS_LAG = 500;
   /** Node id answered to {@code ops.ping}. */
   public static final String DEFAULT_NODE_ID = "web";
 
@@ -76,6 +88,8 @@ public class BridgeOptions {
   private int maxAddresses = DEFAULT_MAX_ADDRESSES;
   private long replyTimeout = DEFAULT_REPLY_TIMEOUT;
   private int sendBufferSize = DEFAULT_SEND_BUFFER_SIZE;
+  private int maxHandOffMessages = DEFAULT_MAX_HAND_OFF_MESSAGES;
+  private long maxIngressLag = DEFAULT_MAX_INGRESS_LAG;
   private String nodeId = DEFAULT_NODE_ID;
   private String operatorToken;
   private List<String> allowedOrigins = new ArrayList<>();
@@ -112,6 +126,8 @@ public class BridgeOptions {
     if (json.containsKey("maxAddresses")) setMaxAddresses(json.getInteger("maxAddresses"));
     if (json.containsKey("replyTimeout")) setReplyTimeout(json.getLong("replyTimeout"));
     if (json.containsKey("sendBufferSize")) setSendBufferSize(json.getInteger("sendBufferSize"));
+    if (json.containsKey("maxHandOffMessages")) setMaxHandOffMessages(json.getInteger("maxHandOffMessages"));
+    if (json.containsKey("maxIngressLag")) setMaxIngressLag(json.getLong("maxIngressLag"));
     if (json.containsKey("nodeId")) setNodeId(json.getString("nodeId"));
     if (json.containsKey("operatorToken")) setOperatorToken(json.getString("operatorToken"));
     if (json.containsKey("allowedOrigins")) setAllowedOrigins(strings(json.getJsonArray("allowedOrigins")));
@@ -158,6 +174,8 @@ public class BridgeOptions {
         .put("maxAddresses", maxAddresses)
         .put("replyTimeout", replyTimeout)
         .put("sendBufferSize", sendBufferSize)
+        .put("maxHandOffMessages", maxHandOffMessages)
+        .put("maxIngressLag", maxIngressLag)
         .put("nodeId", nodeId)
         .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
         .put("streams", new JsonArray(new ArrayList<>(streams)));
@@ -381,6 +399,24 @@ public class BridgeOptions {
   /** 0 or less keeps the operating system's default. */
   public BridgeOptions setSendBufferSize(int sendBufferSize) {
     this.sendBufferSize = sendBufferSize;
+    return this;
+  }
+
+  public int getMaxHandOffMessages() {
+    return maxHandOffMessages;
+  }
+
+  public BridgeOptions setMaxHandOffMessages(int maxHandOffMessages) {
+    this.maxHandOffMessages = (int) positive(maxHandOffMessages, "maxHandOffMessages");
+    return this;
+  }
+
+  public long getMaxIngressLag() {
+    return maxIngressLag;
+  }
+
+  public BridgeOptions setMaxIngressLag(long maxIngressLag) {
+    this.maxIngressLag = positive(maxIngressLag, "maxIngressLag");
     return this;
   }
 

@@ -24,6 +24,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -119,6 +124,12 @@ public final class FanoutBridge {
   public static final String PING_ADDRESS = "ops.ping";
 
   private static final Logger LOG = LoggerFactory.getLogger(FanoutBridge.class);
+  /** One daemon thread for every bridge of the JVM: it only posts a tiny probe task now and then. */
+  private static final ScheduledExecutorService PROBES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "opshub-bridge-lag-probe");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final Vertx vertx;
   private final BridgeOptions options;
@@ -132,11 +143,18 @@ public final class FanoutBridge {
   private volatile Context bridgeContext;
   private volatile boolean shuttingDown;
   private long maintenanceTimer = -1;
+  private final long maxIngressLagNanos;
+  private volatile ScheduledFuture<?> probeTask;
+  /** When the probe in flight was posted to the bridge context (System.nanoTime()), or 0. */
+  private volatile long probePostedNanos;
+  /** Queueing delay the latest probe measured on the bridge context. */
+  private volatile long probeLagNanos;
 
   private FanoutBridge(Vertx vertx, BridgeOptions options, MeterRegistry registry) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new BridgeOptions(Objects.requireNonNull(options, "options"));
     this.metrics = new BridgeMetrics(registry == null ? new SimpleMeterRegistry() : registry);
+    this.maxIngressLagNanos = TimeUnit.MILLISECONDS.toNanos(this.options.getMaxIngressLag());
   }
 
   /**
@@ -162,6 +180,10 @@ public final class FanoutBridge {
         long now = System.nanoTime();
         channels.values().forEach(c -> c.trim(now));
       });
+      if (probeTask == null) {
+        long period = Math.max(1, Math.min(20, options.getMaxIngressLag() / 4));
+        probeTask = PROBES.scheduleAtFixedRate(this::probe, period, period, TimeUnit.MILLISECONDS);
+      }
       return Future.all(opened).mapEmpty();
     });
   }
@@ -183,12 +205,22 @@ public final class FanoutBridge {
     return connections.size();
   }
 
+  /** Distinct event loops the open connections live on (they spread over the HTTP server instances). */
+  public int eventLoops() {
+    return (int) connections.stream().map(c -> c.context() instanceof ContextInternal ci ? ci.nettyEventLoop() : c.context())
+        .distinct().count();
+  }
+
   /**
    * Closes every connection with {@code c[4000,"<reason>"]} so clients reconnect elsewhere, refuses new ones, and
    * removes the node-level consumers. Completes when every client has been told (at most about a second).
    */
   public Future<Void> shutdown(String reason) {
     shuttingDown = true;
+    ScheduledFuture<?> probe = probeTask;
+    if (probe != null) {
+      probe.cancel(false);
+    }
     List<Future<Void>> told = new ArrayList<>();
     for (BridgeConnection c : connections) {
       told.add(call(c.context(), () -> c.close(SockJs.CLOSE_SHUTDOWN, reason)));
@@ -204,6 +236,39 @@ public final class FanoutBridge {
       return Future.join(closing).mapEmpty();
     });
     return Future.join(Future.join(told), consumers).mapEmpty();
+  }
+
+  // ---------------------------------------------------------------- overload
+
+  /**
+   * Measures how long a task waits in the bridge context's queue: Vert.x hands every event-bus message to the
+   * node-level consumers as one task there, so that wait is how far the consumers lag (and bounds what Vert.x holds).
+   */
+  private void probe() {
+    Context context = bridgeContext;
+    if (context == null || probePostedNanos != 0) {
+      return;
+    }
+    long posted = System.nanoTime();
+    probePostedNanos = posted;
+    try {
+      context.runOnContext(v -> {
+        probeLagNanos = System.nanoTime() - posted;
+        probePostedNanos = 0;
+      });
+    } catch (RejectedExecutionException closed) {
+      ScheduledFuture<?> task = probeTask;
+      if (task != null) {
+        task.cancel(false);
+      }
+    }
+  }
+
+  /** True while the bridge context lags more than {@code maxIngressLag}: arriving messages are shed. */
+  boolean ingressLagging() {
+    long posted = probePostedNanos;
+    long lag = posted == 0 ? probeLagNanos : Math.max(probeLagNanos, System.nanoTime() - posted);
+    return lag > maxIngressLagNanos;
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -303,6 +368,11 @@ public final class FanoutBridge {
 
   BridgeMetrics metrics() {
     return metrics;
+  }
+
+  /** The context that owns the node table and its event-bus consumers (null before the first use). */
+  Context tableContext() {
+    return bridgeContext;
   }
 
   /** Adds a subscription to the node table (on the bridge context). */

@@ -1,0 +1,136 @@
+package dev.opshub.web.bridge;
+
+import io.vertx.core.Context;
+
+import java.util.ArrayList;
+
+/**
+ * The bounded hand-off of one address's messages from the node table (bridge context) to the connections of one
+ * event loop (a context group). Messages are batched: one task on the group's context carries everything offered
+ * since the previous one, so the cost of the hop is per batch, not per message. At most {@code bound} live messages
+ * wait; past it the group is overloaded: further messages are dropped (counted), and once the waiting ones are
+ * delivered every subscriber of the group is told it missed messages (it drains what it has and is closed with
+ * {@code slow_consumer}, then resumes elsewhere or later). Nothing here grows without bound.
+ *
+ * <p>Offered on the bridge context only; drained on the group's context only; the two meet under this object's lock.
+ */
+final class HandOff {
+
+  /** One waiting item: a live message for {@code subs}, or a control action (a subscription's start). */
+  private record Item(EncodedMessage message, Subscription[] subs, Runnable control) {
+  }
+
+  private final Context context;
+  private final int bound;
+  private final BridgeMetrics metrics;
+  private ArrayList<Item> items = new ArrayList<>();
+  private int messages;
+  private boolean scheduled;
+  private boolean overloaded;
+  /** Subscribers when the latest message was dropped: they are the ones that missed it. */
+  private Subscription[] missedBy;
+
+  HandOff(Context context, int bound, BridgeMetrics metrics) {
+    this.context = context;
+    this.bound = bound;
+    this.metrics = metrics;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  /** Hands a live message to {@code subs} (the group's subscribers now); false if it was dropped. */
+  boolean offer(EncodedMessage m, Subscription[] subs) {
+    boolean schedule;
+    synchronized (this) {
+      if (overloaded || messages >= bound) {
+        if (!overloaded) {
+          overloaded = true;
+          metrics.handOffOverloads.increment();
+        }
+        missedBy = subs;
+        metrics.dropped.increment(subs.length);
+        return false;
+      }
+      items.add(new Item(m, subs, null));
+      messages++;
+      schedule = !scheduled;
+      scheduled = true;
+    }
+    metrics.handOffChanged(1);
+    if (schedule) {
+      context.runOnContext(v -> drain());
+    }
+    return true;
+  }
+
+  /** Runs {@code action} on the group's context after everything offered before (never dropped). */
+  void control(Runnable action) {
+    boolean schedule;
+    synchronized (this) {
+      items.add(new Item(null, null, action));
+      schedule = !scheduled;
+      scheduled = true;
+    }
+    if (schedule) {
+      context.runOnContext(v -> drain());
+    }
+  }
+
+  /** The node could not take a message at all (ingress shed): every subscriber in {@code subs} missed it. */
+  void missed(Subscription[] subs) {
+    boolean schedule;
+    synchronized (this) {
+      if (!overloaded) {
+        overloaded = true;
+        metrics.handOffOverloads.increment();
+      }
+      missedBy = subs;
+      schedule = !scheduled;
+      scheduled = true;
+    }
+    if (schedule) {
+      context.runOnContext(v -> drain());
+    }
+  }
+
+  /** Messages waiting (for tests and gauges). */
+  synchronized int depth() {
+    return messages;
+  }
+
+  private void drain() {
+    ArrayList<Item> batch;
+    int count;
+    Subscription[] missed;
+    synchronized (this) {
+      batch = items;
+      count = messages;
+      missed = overloaded ? missedBy : null;
+      items = new ArrayList<>(Math.min(Math.max(16, batch.size()), bound));
+      messages = 0;
+      scheduled = false;
+      overloaded = false;
+      missedBy = null;
+    }
+    metrics.handOffChanged(-count);
+    for (int i = 0; i < batch.size(); i++) {
+      Item item = batch.get(i);
+      if (item.control != null) {
+        item.control.run();
+      } else {
+        Subscription[] subs = item.subs;
+        EncodedMessage m = item.message;
+        for (Subscription s : subs) {
+          s.connection.deliver(s, m);
+        }
+      }
+    }
+    if (missed != null) {
+      for (Subscription s : missed) {
+        s.connection.missed(s);
+      }
+    }
+  }
+}
