@@ -199,9 +199,13 @@ final class BenchConnection {
     frameRecording = !stalls && run.recording();
     frameDeliveries = 0;
     byte[] bytes = data.getBytes();
-    if (loop.scanner().scan(bytes, bytes.length, stalls, sink) < 0) {
-      // not the compact form: the general (slower) JSON path
-      loop.forEachMessage(new String(bytes, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
+    try {
+      if (loop.scanner().scan(bytes, bytes.length, stalls, sink) < 0) {
+        // not the compact form: the general (slower) JSON path
+        loop.forEachMessage(new String(bytes, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
+      }
+    } catch (IllegalStateException e) {
+      run.error("bad_frame");
     }
     // frames per message: only frames that carried deliveries (a frame holding just a pong is not batching)
     if (frameDeliveries > 0) {

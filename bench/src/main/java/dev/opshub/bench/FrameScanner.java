@@ -26,63 +26,48 @@ final class FrameScanner {
   private final BridgeMessage message = new BridgeMessage();
 
   /**
-   * Scans {@code frame} (starting with {@code a[}); calls {@code sink} once per message.
+   * Scans {@code frame} (starting with {@code a[}); calls {@code sink} once per message. One pass: each element is
+   * walked once, finding both its end (the first unescaped quote) and the fields.
    *
    * @return the number of messages, or -1 when the frame is not in the compact form this scanner reads (nothing
    *     was passed to the sink then)
    */
   int scan(byte[] frame, int length, boolean withHeaders, Sink sink) {
-    int count = validate(frame, length);
-    if (count <= 0) return count;
-    int i = 2;
-    while (true) {
-      int start = i + 1;
-      int end = stringEnd(frame, start, length);
-      if (read(frame, start, end, withHeaders)) {
-        sink.message(message);
-      } else {
-        // a message the fast path cannot read (an error, unusual spacing): decode it and read it as text
-        sink.message(message.read(unescape(frame, start, end), withHeaders));
-      }
-      i = end + 1;
-      if (frame[i] == ']') return count;
-      i++;
-    }
-  }
-
-  /** Number of elements if the frame is {@code a["..","..",...]} with no spaces, else -1 (0 for {@code a[]}). */
-  private static int validate(byte[] frame, int length) {
-    if (length < 3 || frame[0] != 'a' || frame[1] != '[') return -1;
+    if (length < 3 || frame[0] != 'a' || frame[1] != '[' || frame[length - 1] != ']') return -1;
     if (frame[2] == ']') return 0;
+    if (frame[2] != '"') return -1;
     int count = 0;
     int i = 2;
     while (true) {
-      if (i >= length || frame[i] != '"') return -1;
-      int end = stringEnd(frame, i + 1, length);
-      if (end < 0 || end + 1 >= length) return -1;
+      int start = i + 1;
+      int end = read(frame, start, length, withHeaders);
+      if (end < 0) {
+        if (count == 0) return -1;
+        throw new IllegalStateException("truncated SockJS frame");
+      }
+      if (message.type == null) {
+        // a message the fast path cannot read (an error, unusual spacing): decode it and read it as text
+        sink.message(message.read(unescape(frame, start, end), withHeaders));
+      } else {
+        sink.message(message);
+      }
       count++;
       i = end + 1;
-      if (frame[i] == ']') return i == length - 1 ? count : -1;
-      if (frame[i] != ',') return -1;
+      if (i >= length) throw new IllegalStateException("truncated SockJS frame");
+      if (frame[i] == ']') return count;
+      if (frame[i] != ',' || i + 1 >= length || frame[i + 1] != '"') {
+        if (count == 0) return -1;
+        throw new IllegalStateException("unexpected byte in SockJS frame at " + i);
+      }
       i++;
     }
   }
 
-  /** Index of the closing quote of a JSON string whose content starts at {@code from}; -1 if none. */
-  private static int stringEnd(byte[] b, int from, int length) {
-    for (int i = from; i < length; i++) {
-      byte c = b[i];
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** Fills {@link #message} from the escaped message in {@code [start, end)}; false = not readable here. */
-  private boolean read(byte[] b, int start, int end, boolean withHeaders) {
+  /**
+   * Fills {@link #message} from the escaped message starting at {@code start} (type null = not readable here) and
+   * returns the index of the element's closing quote, or -1 when there is none.
+   */
+  private int read(byte[] b, int start, int length, boolean withHeaders) {
     BridgeMessage m = message;
     m.type = null;
     m.seq = -1;
@@ -91,51 +76,66 @@ final class FrameScanner {
     m.offset = -1;
     m.snapshot = false;
     m.error = null;
-    for (int i = start; i < end - 1; i++) {
-      if (b[i] != '\\' || b[i + 1] != '"') continue;
+    boolean unreadable = false;
+    int i = start;
+    while (i < length) {
+      byte c = b[i];
+      if (c == '"') break;
+      if (c != '\\') {
+        i++;
+        continue;
+      }
+      if (i + 1 >= length) return -1;
+      if (b[i + 1] != '"' || unreadable) {
+        i += 2;
+        continue;
+      }
       int k = i + 2;
+      i = k;
+      if (k >= length) return -1;
       switch (b[k]) {
         case 's' -> {
-          if (matches(b, k, end, SEQ)) {
-            m.seq = number(b, k + SEQ.length, end);
-          } else if (withHeaders && matches(b, k, end, SNAPSHOT)) {
+          if (matches(b, k, length, SEQ)) {
+            m.seq = number(b, k + SEQ.length, length);
+          } else if (withHeaders && matches(b, k, length, SNAPSHOT)) {
             int v = k + SNAPSHOT.length;
-            if (v < end && b[v] == '\\') v += 2;
-            m.snapshot = v + 4 <= end && b[v] == 't' && b[v + 1] == 'r' && b[v + 2] == 'u' && b[v + 3] == 'e';
+            if (v < length && b[v] == '\\') v += 2;
+            m.snapshot = v + 4 <= length && b[v] == 't' && b[v + 1] == 'r' && b[v + 2] == 'u' && b[v + 3] == 'e';
           }
         }
         case 't' -> {
-          if (matches(b, k, end, TS)) {
-            m.ts = number(b, k + TS.length, end);
-          } else if (matches(b, k, end, TYPE)) {
+          if (matches(b, k, length, TS)) {
+            m.ts = number(b, k + TS.length, length);
+          } else if (matches(b, k, length, TYPE)) {
             int v = k + TYPE.length;
-            if (startsWith(b, v, end, "rec\\")) {
+            if (startsWith(b, v, length, "rec\\")) {
               m.type = BridgeMessage.Type.REC;
-            } else if (startsWith(b, v, end, "pong\\")) {
+            } else if (startsWith(b, v, length, "pong\\")) {
               m.type = BridgeMessage.Type.PONG;
             } else {
-              return false; // errors and anything else: rare, read the slow way
+              unreadable = true; // errors and anything else: rare, read the slow way
             }
           }
         }
         case 'e' -> {
-          if (withHeaders && matches(b, k, end, EPOCH)) {
+          if (withHeaders && matches(b, k, length, EPOCH)) {
             int v = k + EPOCH.length;
             int stop = v;
-            while (stop < end && b[stop] != '\\') stop++;
+            while (stop < length && b[stop] != '\\') stop++;
             m.epoch = new String(b, v, stop - v, StandardCharsets.US_ASCII);
           }
         }
         case 'o' -> {
-          if (withHeaders && matches(b, k, end, OFFSET)) m.offset = number(b, k + OFFSET.length, end);
+          if (withHeaders && matches(b, k, length, OFFSET)) m.offset = number(b, k + OFFSET.length, length);
         }
         default -> {
           // a closing quote or another key
         }
       }
     }
-    if (m.type == null) return false;
-    return true;
+    if (i >= length) return -1;
+    if (unreadable) m.type = null;
+    return i;
   }
 
   private static boolean matches(byte[] b, int at, int end, byte[] pattern) {

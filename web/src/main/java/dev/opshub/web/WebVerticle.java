@@ -38,8 +38,8 @@ import java.util.List;
  *
  * <p>One bridge per verticle (one node-level consumer per address), but {@code webInstances} HTTP servers on the
  * same port (default: one per processor), each on its own event-loop context, so connections and their fan-out
- * spread over the event loops. The first server runs on this verticle's context (which also owns the bridge table);
- * the others on contexts this verticle creates and closes itself (after the bridge has told every client).
+ * spread over the event loops. This verticle's context owns the bridge table only; the servers run on contexts
+ * this verticle creates and closes itself (after the bridge has told every client).
  */
 public class WebVerticle extends VerticleBase {
 
@@ -57,7 +57,7 @@ public class WebVerticle extends VerticleBase {
   private WebOptions options;
   private FanoutBridge bridge;
   private HttpServer server;
-  private final List<HttpServer> extraServers = new ArrayList<>();
+  private final List<HttpServer> servers = new ArrayList<>();
   private PrometheusMeterRegistry prometheus;
   private PrometheusMeterRegistry ownRegistry;
   private volatile boolean ready;
@@ -69,16 +69,12 @@ public class WebVerticle extends VerticleBase {
     BridgeOptions bridgeOptions = BridgeOptions.fromConfig(config());
     bridge = FanoutBridge.create(vertx, bridgeOptions, prometheus);
 
-    Router router = router(bridgeOptions);
     Future<Void> bridgeStarted = bridge.start();
     int instances = options.effectiveWebInstances();
     // port 0 with several instances: Vert.x shares a random port between servers that listen on the same negative
     // port, so each verticle uses a negative port of its own
     int port = options.getHttpPort() == 0 && instances > 1 ? -RANDOM_PORT_KEYS.incrementAndGet() : options.getHttpPort();
-    Future<HttpServer> listening = vertx.createHttpServer(bridgeOptions.applyTo(new HttpServerOptions()))
-        .requestHandler(router)
-        .listen(port, options.getHost());
-    Future<Void> extras = listening.compose(first -> {
+    Future<Void> listening = bridgeStarted.compose(v -> listenOnOwnContext(bridgeOptions, port)).compose(first -> {
       server = first;
       List<Future<HttpServer>> more = new ArrayList<>();
       for (int i = 1; i < instances; i++) {
@@ -86,11 +82,11 @@ public class WebVerticle extends VerticleBase {
       }
       return Future.all(more).mapEmpty();
     });
-    return Future.all(bridgeStarted, extras).onFailure(err -> {
+    return listening.onFailure(err -> {
       // servers on our own contexts are not closed by the failed deployment: close them here
-      synchronized (extraServers) {
-        extraServers.forEach(HttpServer::close);
-        extraServers.clear();
+      synchronized (servers) {
+        servers.forEach(HttpServer::close);
+        servers.clear();
       }
     }).onSuccess(all -> {
       ready = true;
@@ -99,7 +95,11 @@ public class WebVerticle extends VerticleBase {
     });
   }
 
-  /** One more server on the same port, on a new event-loop context (the next event loop), with its own router. */
+  /**
+   * A server on the port, on a new event-loop context (the next event loop), with its own router. None runs on this
+   * verticle's context, which owns the bridge table: its task queue then holds only event-bus deliveries, so the
+   * bridge's lag probe measures ingress, not fan-out work (which is bounded per event loop by the hand-off).
+   */
   private Future<HttpServer> listenOnOwnContext(BridgeOptions bridgeOptions, int port) {
     Context context = ((VertxInternal) vertx).createEventLoopContext();
     Promise<HttpServer> listening = Promise.promise();
@@ -107,8 +107,8 @@ public class WebVerticle extends VerticleBase {
         .requestHandler(router(bridgeOptions))
         .listen(port, options.getHost())
         .onSuccess(s -> {
-          synchronized (extraServers) {
-            extraServers.add(s);
+          synchronized (servers) {
+            servers.add(s);
           }
         })
         .onComplete(listening));
@@ -125,12 +125,9 @@ public class WebVerticle extends VerticleBase {
         });
     return drained.compose(v -> {
           List<Future<Void>> closing = new ArrayList<>();
-          synchronized (extraServers) {
-            extraServers.forEach(s -> closing.add(s.close()));
-            extraServers.clear();
-          }
-          if (server != null) {
-            closing.add(server.close());
+          synchronized (servers) {
+            servers.forEach(s -> closing.add(s.close()));
+            servers.clear();
           }
           return Future.join(closing);
         })

@@ -81,7 +81,7 @@ final class BridgeMetrics {
     resumeHits = Counter.builder(PREFIX + "resume.hits").description("resumes served from the history window").register(registry);
     resumeMisses = Counter.builder(PREFIX + "resume.misses").description("resumes answered with a snapshot").register(registry);
     clientMessages = Counter.builder(PREFIX + "client.messages").description("bridge messages received from clients").register(registry);
-    latency = Timer.builder(PREFIX + "delivery.latency").description("publish (body.ts) to socket write")
+    latency = Timer.builder(PREFIX + "delivery.latency").description("publish (body.ts) to socket write, one sample per frame (its oldest message)")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
   }

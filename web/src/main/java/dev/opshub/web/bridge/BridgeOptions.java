@@ -20,10 +20,15 @@ public class BridgeOptions {
   public static final int DEFAULT_MAX_BATCH_MESSAGES = 10;
   /** Longest a queued message may wait for its batch to fill (only while the connection is busy), ms. */
   public static final long DEFAULT_MAX_BATCH_DELAY = 100;
-  /** Per-connection queue bound, in messages. */
-  public static final int DEFAULT_MAX_QUEUE_MESSAGES = 1_000;
-  /** Per-connection queue bound, in encoded bytes. */
-  public static final long DEFAULT_MAX_QUEUE_BYTES = 1L << 20;
+  /**
+   * Per-connection queue bound, in messages. The bound is also the most a client can fall behind before it is
+   * closed as a slow consumer (then resumes): 256 is about 1.3 s at 200 msg/s per connection, far more than any
+   * single burst of the engine, while 1,000 let a struggling client sit 5 s behind and made such backlogs slow to
+   * clear. State streams conflate instead of overflowing.
+   */
+  public static final int DEFAULT_MAX_QUEUE_MESSAGES = 256;
+  /** Per-connection queue bound, in encoded bytes (256 KiB: at most 5 GB for 20,000 stalled connections). */
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 256L << 10;
   /** Conflate state messages (newest per key) when a queue is full. */
   public static final boolean DEFAULT_CONFLATION = true;
   /** How long a queue may stay overflowing before the connection is closed with {@code slow_consumer}, ms. */
@@ -65,7 +70,7 @@ public class BridgeOptions {
    * node sheds incoming messages: they are counted as dropped, not encoded nor fanned out, and every subscriber is
    * treated as having missed them. Bounds what Vert.x queues per message for the node-level consumers, ms.
    */
-  public static final long DEFAULT_MAX_INGRESS_LAG = 500;
+  public static final long DEFAULT_MAX_INGRESS_LAG = 1_000;
   /** Node id answered to {@code ops.ping}. */
   public static final String DEFAULT_NODE_ID = "web";
 

@@ -107,6 +107,13 @@ import java.util.function.Supplier;
  * client reconnects and resumes. Replay and snapshot are admitted beyond the live bound (they are bounded by the
  * window and key limits).
  *
+ * <h2>Overload</h2>
+ * Nothing queues without bound. The table hands messages to each event loop's connections through a bounded,
+ * batched {@link HandOff} ({@code maxHandOffMessages}); past the bound that event loop's subscribers are treated as
+ * having missed messages (gap-free prefix, then {@code slow_consumer}). A probe measures the bridge context's task
+ * queue wait; beyond {@code maxIngressLag} arriving messages are shed unprocessed and every subscriber is closed the
+ * same way. Discards by the node-level consumers are counted, not logged per message.
+ *
  * <h2>Liveness and limits</h2>
  * A connection from which nothing arrived for {@code pingTimeout} ms is closed with {@code c[4003,"ping_timeout"]}
  * (the official client pings every 5 s). Beyond {@code maxConnections} a new connection gets
@@ -116,7 +123,9 @@ import java.util.function.Supplier;
  * {@code opshub.bridge.connections}, {@code .subscriptions{address}}, {@code .messages.in}, {@code .deliveries},
  * {@code .frames}, {@code .frame.messages}, {@code .queue.depth}, {@code .queue.bytes}, {@code .conflated},
  * {@code .dropped}, {@code .slow.consumer.closes}, {@code .closes{reason}}, {@code .errors{code}},
- * {@code .resume.hits}, {@code .resume.misses}, {@code .client.messages}, {@code .delivery.latency}.
+ * {@code .resume.hits}, {@code .resume.misses}, {@code .client.messages}, {@code .delivery.latency} (one sample per
+ * frame, its oldest message), {@code .handoff.depth}, {@code .handoff.overloads}, {@code .ingress.shed},
+ * {@code .consumer.discards}.
  */
 public final class FanoutBridge {
 

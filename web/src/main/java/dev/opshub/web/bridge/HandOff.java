@@ -122,8 +122,9 @@ final class HandOff {
       } else {
         Subscription[] subs = item.subs;
         EncodedMessage m = item.message;
+        long now = System.nanoTime();
         for (Subscription s : subs) {
-          s.connection.deliver(s, m);
+          s.connection.deliver(s, m, now);
         }
       }
     }
