@@ -21,14 +21,14 @@ public class BridgeOptions {
   /** Longest a queued message may wait for its batch to fill (only while the connection is busy), ms. */
   public static final long DEFAULT_MAX_BATCH_DELAY = 100;
   /**
-   * Per-connection queue bound, in messages. The bound is also the most a client can fall behind before it is
-   * closed as a slow consumer (then resumes): 256 is about 1.3 s at 200 msg/s per connection, far more than any
-   * single burst of the engine, while 1,000 let a struggling client sit 5 s behind and made such backlogs slow to
-   * clear. State streams conflate instead of overflowing.
+   * Per-connection queue bound, in messages: also how far a client may fall behind before it is closed as a slow
+   * consumer (5 s at 200 msg/s). 256 was tried for latency's sake and closed 70-95% of 1,000 bench connections
+   * while they were still connecting on a busy 2-core machine (the client stalls for seconds then): the bound must
+   * absorb client stalls; latency under load comes from throughput (several event loops), not from a small bound.
    */
-  public static final int DEFAULT_MAX_QUEUE_MESSAGES = 256;
-  /** Per-connection queue bound, in encoded bytes (256 KiB: at most 5 GB for 20,000 stalled connections). */
-  public static final long DEFAULT_MAX_QUEUE_BYTES = 256L << 10;
+  public static final int DEFAULT_MAX_QUEUE_MESSAGES = 1_000;
+  /** Per-connection queue bound, in encoded bytes. */
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 1L << 20;
   /** Conflate state messages (newest per key) when a queue is full. */
   public static final boolean DEFAULT_CONFLATION = true;
   /** How long a queue may stay overflowing before the connection is closed with {@code slow_consumer}, ms. */
