@@ -249,7 +249,7 @@ final class AddressChannel {
     Subscription[] next = current == null ? new Subscription[1] : Arrays.copyOf(current, current.length + 1);
     next[next.length - 1] = sub;
     subscribers.put(ctx, next);
-    HandOff handOff = handOffs.computeIfAbsent(ctx, c -> new HandOff(c, options.getMaxHandOffMessages(), bridge.metrics()));
+    HandOff handOff = handOffs.computeIfAbsent(ctx, c -> new HandOff(c, sub.connection.scheduler(), options.getMaxHandOffMessages(), bridge.metrics()));
     count++;
     gauge.incrementAndGet();
     long fe = filterEpoch;

@@ -1,7 +1,8 @@
 package dev.opshub.web.bridge;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,8 @@ final class BridgeConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
   private static final byte[] PONG = SockJs.element(new JsonObject().put("type", "pong"));
+  /** Messages per linger window from which a connection counts as busy (worth lingering for). */
+  private static final int BUSY_MESSAGES = 2;
 
   private final FanoutBridge bridge;
   private final ServerWebSocket ws;
@@ -47,13 +51,26 @@ final class BridgeConnection {
   private final long lingerNanos;
   private final String id;
 
+  /** Where complete WebSocket frames go (below the encoder), or null to write through the WebSocket API. */
+  private final ChannelHandlerContext raw;
+
   /** Set by {@link FlushScheduler}. */
   boolean dirty;
+  /** In the scheduler's linger wheel, until {@link #lingerDeadline} (ms); set by {@link FlushScheduler}. */
+  boolean lingering;
+  long lingerDeadline;
+  /**
+   * This connection's flush grid: a busy connection writes its partial batch at the next instant
+   * {@code gridPhase + k * linger}, so no message lingers longer than the linger. The phase is one of
+   * {@code flushGroups} evenly spaced ones, picked at random: busy connections write in that many smaller bursts
+   * per linger instead of one big one (whose last sockets wait for the whole burst), while a burst still serves
+   * many sockets per wake-up.
+   */
+  private final long gridPhaseNanos;
   private boolean closed;
   private long lastInboundNanos;
   private long lastWriteNanos;
   private long tickTimer = -1;
-  private long lingerTimer = -1;
   private long overflowTimer = -1;
   private boolean overflowing;
   /** Registrations sent to the node table and not yet started; pongs wait for them (ping is a barrier). */
@@ -80,12 +97,19 @@ final class BridgeConnection {
     this.metrics = bridge.metrics();
     this.id = id;
     this.queue = new ConnectionQueue(options.getMaxQueueMessages(), options.getMaxQueueBytes(), options.isConflation());
-    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(options.getMaxBatchDelay());
+    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(options.getBatchLinger(), options.getMaxBatchDelay()));
+    this.raw = RawFrames.encoderContext(ws);
+    int groups = options.getFlushGroups();
+    this.gridPhaseNanos = lingerNanos > 0 ? ThreadLocalRandom.current().nextInt(groups) * (lingerNanos / groups) : 0;
     this.tokens = options.getMaxInboundPerSecond();
   }
 
   Context context() {
     return context;
+  }
+
+  FlushScheduler scheduler() {
+    return scheduler;
   }
 
   String id() {
@@ -104,6 +128,19 @@ final class BridgeConnection {
     });
     ws.pongHandler(b -> touch());
     ws.drainHandler(v -> flush());
+    if (raw != null) {
+      // frames written below the encoder fill the channel without Vert.x's write queue seeing it: follow the
+      // channel's own writability, and flush again when it can take more
+      raw.pipeline().addBefore(raw.name(), "opshub-bridge-drain", new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+          if (ctx.channel().isWritable()) {
+            context.runOnContext(v -> flush());
+          }
+          ctx.fireChannelWritabilityChanged();
+        }
+      });
+    }
     ws.exceptionHandler(err -> LOG.debug("bridge connection {} failed", id, err));
     ws.closeHandler(v -> cleanup());
     // the HTTP server is shutting down gracefully: tell the client so it reconnects elsewhere
@@ -392,7 +429,7 @@ final class BridgeConnection {
     sub.filterOffset = filterOffset;
     List<byte[]> elements = plan.elements();
     for (int i = 0; i < elements.size(); i++) {
-      enqueue(elements.get(i), plan.keys().get(i), plan.timestamps().get(i), true, System.nanoTime());
+      enqueue(elements.get(i), plan.keys().get(i), plan.timestamps().get(i), true, true, System.nanoTime());
     }
   }
 
@@ -401,7 +438,7 @@ final class BridgeConnection {
     if (closed || sub.closed || !sub.accept(m)) {
       return;
     }
-    enqueue(m.element, m.conflationKey, m.ts, false, nowNanos);
+    enqueue(m.element, m.conflationKey, m.ts, false, false, nowNanos);
   }
 
   /**
@@ -418,10 +455,14 @@ final class BridgeConnection {
   }
 
   private void enqueueControl(byte[] element) {
-    enqueue(element, null, 0, false, System.nanoTime());
+    enqueue(element, null, 0, false, true, System.nanoTime());
   }
 
-  private void enqueue(byte[] element, String key, long ts, boolean force, long now) {
+  /**
+   * @param force  admit beyond the live bound (replay, snapshot)
+   * @param urgent flush even while the batch lingers (answers to the client: pong, replies, errors)
+   */
+  private void enqueue(byte[] element, String key, long ts, boolean force, boolean urgent, long now) {
     if (closed) {
       return;
     }
@@ -451,7 +492,10 @@ final class BridgeConnection {
       windowCount = 0;
     }
     windowCount++;
-    scheduler.mark(this);
+    if (urgent || !lingering || queue.size() >= options.getMaxBatchMessages()) {
+      // a lingering batch is written by the scheduler's linger timer, or here once it is full
+      scheduler.mark(this);
+    }
   }
 
   private void overflow(boolean dropped) {
@@ -473,9 +517,12 @@ final class BridgeConnection {
     close(SockJs.CLOSE_SLOW_CONSUMER, SockJs.REASON_SLOW_CONSUMER);
   }
 
-  /** Traffic is heavy enough that a partial batch fills within the batch delay. */
+  /**
+   * More messages are expected within the linger: at least {@link #BUSY_MESSAGES} arrived in the current or the
+   * previous linger-long window (about 70 msg/s and more with the default 30 ms linger).
+   */
   private boolean busy() {
-    return previousWindowCount >= options.getMaxBatchMessages() || windowCount >= options.getMaxBatchMessages();
+    return previousWindowCount >= BUSY_MESSAGES || windowCount >= BUSY_MESSAGES;
   }
 
   /**
@@ -492,8 +539,13 @@ final class BridgeConnection {
     }
   }
 
-  /** Writes frames while the socket takes them; lingers only while the socket is full or a busy batch fills. */
+  /** Writes what can be written now (through the scheduler, so frames can be shared). */
   void flush() {
+    scheduler.flushNow(this);
+  }
+
+  /** Writes frames while the socket takes them; lingers only while the socket is full or a busy batch fills. */
+  void flushInRun() {
     if (closed) {
       return;
     }
@@ -513,9 +565,11 @@ final class BridgeConnection {
       }
       int n = Math.min(queue.size(), max);
       if (n < max && lingerNanos > 0 && busy()) {
-        long waited = now - queue.peek().enqueuedNanos;
-        if (waited < lingerNanos) {
-          scheduleLinger(lingerNanos - waited);
+        // the first instant of this connection's grid at or after the oldest queued message: it waits < linger
+        long oldest = queue.peek().enqueuedNanos;
+        long deadline = oldest + Math.floorMod(gridPhaseNanos - oldest, lingerNanos);
+        if (deadline - now > 500_000L) {
+          scheduler.linger(this, deadline);
           break;
         }
       }
@@ -537,6 +591,9 @@ final class BridgeConnection {
 
   /** The socket cannot take more now; a socket closed under us (its close handler not run yet) is cleaned up. */
   private boolean socketFull() {
+    if (raw != null) {
+      return !raw.channel().isWritable();
+    }
     try {
       return ws.writeQueueFull();
     } catch (IllegalStateException closedUnderUs) {
@@ -545,49 +602,13 @@ final class BridgeConnection {
     }
   }
 
-  private void scheduleLinger(long delayNanos) {
-    if (lingerTimer != -1) {
-      return;
-    }
-    long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos));
-    lingerTimer = bridge.vertx().setTimer(ms, t -> {
-      lingerTimer = -1;
-      flush();
-    });
-  }
-
   private void writeFrame(int n, long nowNanos) {
-    int length = 2 + (n - 1);
-    ConnectionQueue.Entry e = queue.peek();
-    for (int i = 0; i < n; i++, e = e.next) {
-      length += e.bytes.length;
+    if (raw != null) {
+      raw.writeAndFlush(scheduler.frames().takeRaw(queue, n, raw.alloc()), raw.voidPromise());
+    } else {
+      // a text frame from shared bytes: the public API would need a String per frame
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, scheduler.frames().takePayload(queue, n), true));
     }
-    // heap, not pooled: WebSocketFrameImpl wraps the buffer as unreleasable, so a pooled buffer was never
-    // released (direct memory leaked one frame at a time until OutOfMemoryError; found by bench/compare.sh)
-    ByteBuf buf = Unpooled.buffer(length);
-    buf.writeByte('a').writeByte('[');
-    long oldestTs = 0;
-    for (int i = 0; i < n; i++) {
-      ConnectionQueue.Entry entry = queue.poll();
-      if (i > 0) {
-        buf.writeByte(',');
-      }
-      buf.writeBytes(entry.bytes);
-      if (entry.ts > 0 && (oldestTs == 0 || entry.ts < oldestTs)) {
-        oldestTs = entry.ts;
-      }
-    }
-    if (oldestTs > 0) {
-      // one sample per frame, its oldest message (an upper bound for the others): a histogram update per
-      // message cost as much as the rest of the write path at 200k deliveries/s
-      metrics.latencyMillis(System.currentTimeMillis() - oldestTs);
-    }
-    buf.writeByte(']');
-    // a text frame from shared bytes: the public API would need a String per frame
-    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, buf, true));
-    metrics.deliveries.increment(n);
-    metrics.frames.increment();
-    metrics.messagesPerFrame.record(n);
     lastWriteNanos = nowNanos;
   }
 
@@ -632,7 +653,7 @@ final class BridgeConnection {
       return;
     }
     closed = true;
-    for (long timer : new long[] {tickTimer, lingerTimer, overflowTimer}) {
+    for (long timer : new long[] {tickTimer, overflowTimer}) {
       if (timer != -1) {
         bridge.vertx().cancelTimer(timer);
       }

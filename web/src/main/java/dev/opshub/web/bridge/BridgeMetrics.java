@@ -39,6 +39,7 @@ final class BridgeMetrics {
   final Counter messagesIn;
   final Counter deliveries;
   final Counter frames;
+  final Counter frameEncodings;
   final DistributionSummary messagesPerFrame;
   final Counter conflated;
   final Counter dropped;
@@ -73,6 +74,8 @@ final class BridgeMetrics {
     messagesIn = Counter.builder(PREFIX + "messages.in").description("event-bus messages received for fan-out").register(registry);
     deliveries = Counter.builder(PREFIX + "deliveries").description("messages written to sockets").register(registry);
     frames = Counter.builder(PREFIX + "frames").description("SockJS a[...] frames written").register(registry);
+    frameEncodings = Counter.builder(PREFIX + "frame.encodings")
+        .description("frames assembled; frames minus this = frames written from bytes shared with another socket").register(registry);
     messagesPerFrame = DistributionSummary.builder(PREFIX + "frame.messages").description("messages per SockJS frame")
         .serviceLevelObjectives(1, 2, 5, 10, 20, 50).register(registry);
     conflated = Counter.builder(PREFIX + "conflated").description("queued state messages replaced by a newer one").register(registry);

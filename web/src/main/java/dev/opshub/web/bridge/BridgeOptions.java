@@ -18,8 +18,22 @@ public class BridgeOptions {
 
   /** Most bridge messages in one SockJS {@code a[...]} frame. */
   public static final int DEFAULT_MAX_BATCH_MESSAGES = 10;
-  /** Longest a queued message may wait for its batch to fill (only while the connection is busy), ms. */
+  /**
+   * Longest a queued message may be held for its batch to fill, ms: the cap of {@link #DEFAULT_BATCH_LINGER} (0 turns
+   * lingering off).
+   */
   public static final long DEFAULT_MAX_BATCH_DELAY = 100;
+  /**
+   * How long a busy connection's partial batch waits for more messages at most, ms (never more than the batch
+   * delay). With 35 ms, 1,000 connections at 100-200 msg/s each get frames of 3-7 messages and a p99 near 50 ms on a
+   * 2-core machine; see docs/BENCHMARKS.md.
+   */
+  public static final long DEFAULT_BATCH_LINGER = 35;
+  /**
+   * Busy connections of an event loop flush in this many groups, evenly spaced over the linger: fewer, bigger bursts
+   * cost less CPU (one wake-up serves more sockets), more, smaller ones cut the wait of a burst's last sockets.
+   */
+  public static final int DEFAULT_FLUSH_GROUPS = 4;
   /**
    * Per-connection queue bound, in messages: also how far a client may fall behind before it is closed as a slow
    * consumer (5 s at 200 msg/s). 256 was tried for latency's sake and closed 70-95% of 1,000 bench connections
@@ -76,6 +90,8 @@ public class BridgeOptions {
 
   private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
   private long maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
+  private long batchLinger = DEFAULT_BATCH_LINGER;
+  private int flushGroups = DEFAULT_FLUSH_GROUPS;
   private int maxQueueMessages = DEFAULT_MAX_QUEUE_MESSAGES;
   private long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
   private boolean conflation = DEFAULT_CONFLATION;
@@ -114,6 +130,8 @@ public class BridgeOptions {
     }
     if (json.containsKey("maxBatchMessages")) setMaxBatchMessages(json.getInteger("maxBatchMessages"));
     if (json.containsKey("maxBatchDelay")) setMaxBatchDelay(json.getLong("maxBatchDelay"));
+    if (json.containsKey("batchLinger")) setBatchLinger(json.getLong("batchLinger"));
+    if (json.containsKey("flushGroups")) setFlushGroups(json.getInteger("flushGroups"));
     if (json.containsKey("maxQueueMessages")) setMaxQueueMessages(json.getInteger("maxQueueMessages"));
     if (json.containsKey("maxQueueBytes")) setMaxQueueBytes(json.getLong("maxQueueBytes"));
     if (json.containsKey("conflation")) setConflation(json.getBoolean("conflation"));
@@ -162,6 +180,8 @@ public class BridgeOptions {
     JsonObject json = new JsonObject()
         .put("maxBatchMessages", maxBatchMessages)
         .put("maxBatchDelay", maxBatchDelay)
+        .put("batchLinger", batchLinger)
+        .put("flushGroups", flushGroups)
         .put("maxQueueMessages", maxQueueMessages)
         .put("maxQueueBytes", maxQueueBytes)
         .put("conflation", conflation)
@@ -195,7 +215,7 @@ public class BridgeOptions {
    * the TCP send buffer size (bounds the kernel memory a stalled client can hold: on loopback the kernel buffers
    * about 4 MB per connection before the server sees its write queue fill) and the WebSocket frame/message limits
    * (a message up to 4x {@link #getMaxFrameSize()} is read and refused with {@code too_large}; bigger ones close
-   * the socket).
+   * the socket), and no WebSocket compression (frames are encoded once and shared by many sockets).
    */
   public HttpServerOptions applyTo(HttpServerOptions server) {
     if (sendBufferSize > 0) {
@@ -204,6 +224,9 @@ public class BridgeOptions {
     int frame = Math.max(maxFrameSize, maxMessageSize);
     server.setMaxWebSocketFrameSize(Math.max(server.getMaxWebSocketFrameSize(), Math.min(frame, 1 << 20)));
     server.setMaxWebSocketMessageSize(Math.max(server.getMaxWebSocketMessageSize(), (int) Math.min(4L * frame, 1 << 24)));
+    // one encoded frame is shared by every socket it goes to; deflating it per connection would redo the work the
+    // bridge saves (and hold a compressor per connection)
+    server.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
     return server;
   }
 
@@ -247,6 +270,28 @@ public class BridgeOptions {
   public BridgeOptions setMaxBatchDelay(long maxBatchDelay) {
     if (maxBatchDelay < 0) throw new IllegalArgumentException("maxBatchDelay must be >= 0");
     this.maxBatchDelay = maxBatchDelay;
+    return this;
+  }
+
+  public long getBatchLinger() {
+    return batchLinger;
+  }
+
+  /** 0 disables lingering; values above {@link #getMaxBatchDelay()} act as the batch delay. */
+  public BridgeOptions setBatchLinger(long batchLinger) {
+    if (batchLinger < 0) throw new IllegalArgumentException("batchLinger must be >= 0");
+    this.batchLinger = batchLinger;
+    return this;
+  }
+
+  public int getFlushGroups() {
+    return flushGroups;
+  }
+
+  /** 1 = every busy connection of an event loop flushes at the same instants. */
+  public BridgeOptions setFlushGroups(int flushGroups) {
+    if (flushGroups < 1 || flushGroups > 64) throw new IllegalArgumentException("flushGroups must be 1..64");
+    this.flushGroups = flushGroups;
     return this;
   }
 

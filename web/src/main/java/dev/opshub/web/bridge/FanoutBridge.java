@@ -310,7 +310,8 @@ public final class FanoutBridge {
       return;
     }
     Context context = root(vertx.getOrCreateContext());
-    FlushScheduler scheduler = schedulers.computeIfAbsent(context, FlushScheduler::new);
+    FlushScheduler scheduler = schedulers.computeIfAbsent(context,
+        c -> new FlushScheduler(c, metrics, options.getMaxBatchMessages()));
     request.toWebSocket().onSuccess(ws -> {
       if (admitted.incrementAndGet() > options.getMaxConnections()) {
         admitted.decrementAndGet();

@@ -21,6 +21,7 @@ final class HandOff {
   }
 
   private final Context context;
+  private final FlushScheduler scheduler;
   private final int bound;
   private final BridgeMetrics metrics;
   private ArrayList<Item> items = new ArrayList<>();
@@ -30,8 +31,9 @@ final class HandOff {
   /** Subscribers when the latest message was dropped: they are the ones that missed it. */
   private Subscription[] missedBy;
 
-  HandOff(Context context, int bound, BridgeMetrics metrics) {
+  HandOff(Context context, FlushScheduler scheduler, int bound, BridgeMetrics metrics) {
     this.context = context;
+    this.scheduler = scheduler;
     this.bound = bound;
     this.metrics = metrics;
   }
@@ -115,6 +117,16 @@ final class HandOff {
       missedBy = null;
     }
     metrics.handOffChanged(-count);
+    // one burst: the connections it queued messages for are flushed once, at its end
+    scheduler.beginBurst();
+    try {
+      deliverAll(batch, missed);
+    } finally {
+      scheduler.endBurst();
+    }
+  }
+
+  private static void deliverAll(ArrayList<Item> batch, Subscription[] missed) {
     for (int i = 0; i < batch.size(); i++) {
       Item item = batch.get(i);
       if (item.control != null) {
