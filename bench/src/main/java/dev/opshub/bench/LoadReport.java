@@ -37,11 +37,12 @@ public record LoadReport(String scenario, String label, String url, String addre
 
   /** The server process over the measured window; null fields when no --server-pid was given. */
   /** Heap figures (jstat) are -1 when unavailable. */
-  public record Server(long pid, double cpuSeconds, double cpuSecondsPer100k, long rssStartKb, long rssPeakKb,
+  public record Server(long pid, double cpuSeconds, double systemCpuSeconds, double cpuSecondsPer100k, long rssStartKb, long rssPeakKb,
                        long rssEndKb, long heapUsedStartKb, long heapUsedEndKb, long oldGenStartKb, long oldGenEndKb) {
 
     JsonObject toJson() {
-      return new JsonObject().put("pid", pid).put("cpuSeconds", cpuSeconds).put("cpuSecondsPer100k", cpuSecondsPer100k)
+      return new JsonObject().put("pid", pid).put("cpuSeconds", cpuSeconds).put("systemCpuSeconds", systemCpuSeconds)
+        .put("cpuSecondsPer100k", cpuSecondsPer100k)
         .put("rssStartKb", rssStartKb).put("rssPeakKb", rssPeakKb).put("rssEndKb", rssEndKb)
         .put("heapUsedStartKb", heapUsedStartKb).put("heapUsedEndKb", heapUsedEndKb)
         .put("oldGenStartKb", oldGenStartKb).put("oldGenEndKb", oldGenEndKb);
@@ -113,8 +114,8 @@ public record LoadReport(String scenario, String label, String url, String addre
     b.append(String.format(Locale.ROOT, "  loss         lost %d, duplicates %d%s%n", lost, duplicates,
       errors.isEmpty() ? "" : ", bridge errors " + errors));
     if (server != null) {
-      b.append(String.format(Locale.ROOT, "  server pid %d  cpu %.2f s = %.3f s per 100k deliveries, RSS start %d MB, peak %d MB, end %d MB%n",
-        server.pid, server.cpuSeconds, server.cpuSecondsPer100k, server.rssStartKb / 1024, server.rssPeakKb / 1024,
+      b.append(String.format(Locale.ROOT, "  server pid %d  cpu %.2f s (kernel %.2f s) = %.3f s per 100k deliveries, RSS start %d MB, peak %d MB, end %d MB%n",
+        server.pid, server.cpuSeconds, server.systemCpuSeconds, server.cpuSecondsPer100k, server.rssStartKb / 1024, server.rssPeakKb / 1024,
         server.rssEndKb / 1024));
       b.append(String.format(Locale.ROOT, "  server heap  used %d -> %d MB, old generation %d -> %d MB (jstat, start -> end)%n",
         server.heapUsedStartKb / 1024, server.heapUsedEndKb / 1024, server.oldGenStartKb / 1024, server.oldGenEndKb / 1024));

@@ -181,7 +181,8 @@ public final class LoadRun {
     LoadReport.Server server = null;
     if (probe != null && serverStart != null && serverEnd != null) {
       double cpu = probe.cpuSeconds(serverEnd.cpuTicks() - serverStart.cpuTicks());
-      server = new LoadReport.Server(probe.pid(), round(cpu), deliveries == 0 ? 0 : round(cpu / deliveries * 100_000),
+      double kernel = probe.cpuSeconds(serverEnd.systemTicks() - serverStart.systemTicks());
+      server = new LoadReport.Server(probe.pid(), round(cpu), round(kernel), deliveries == 0 ? 0 : round(cpu / deliveries * 100_000),
         serverStart.rssKb(), rssPeakKb.get(), serverEnd.rssKb(),
         heapStart == null ? -1 : heapStart.usedKb(), heapEnd == null ? -1 : heapEnd.usedKb(),
         heapStart == null ? -1 : heapStart.oldUsedKb(), heapEnd == null ? -1 : heapEnd.oldUsedKb());

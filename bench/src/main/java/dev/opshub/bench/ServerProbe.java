@@ -16,7 +16,8 @@ final class ServerProbe {
   /** Linux USER_HZ: clock ticks per second of utime/stime; 100 on every mainstream kernel build. */
   static final int DEFAULT_TICKS_PER_SECOND = 100;
 
-  record Sample(long cpuTicks, long rssKb) {
+  /** CPU ticks (user + system), of them system (kernel) ticks, and resident memory. */
+  record Sample(long cpuTicks, long systemTicks, long rssKb) {
   }
 
   /** JVM heap figures from {@code jstat -gc}: all used (young + old) and old generation used, in KB. */
@@ -85,7 +86,7 @@ final class ServerProbe {
           break;
         }
       }
-      return new Sample(utime + stime, rssKb);
+      return new Sample(utime + stime, stime, rssKb);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -94,14 +94,15 @@ final class FlushScheduler {
       return;
     }
     connection.lingering = true;
-    long ms = Math.floorDiv(deadlineNanos, 1_000_000L);
-    connection.lingerDeadline = ms;
-    wheel[(int) (ms & WHEEL_MASK)].add(connection);
-    waiting++;
     if (tickTimer == -1) {
       lastTickMs = Math.floorDiv(System.nanoTime(), 1_000_000L);
       tickTimer = context.owner().setPeriodic(1, 1, t -> onTick());
     }
+    // never into a slot already passed: it would wait a whole turn of the wheel
+    long ms = Math.max(Math.floorDiv(deadlineNanos, 1_000_000L), lastTickMs + 1);
+    connection.lingerDeadline = ms;
+    wheel[(int) (ms & WHEEL_MASK)].add(connection);
+    waiting++;
   }
 
   private void onTick() {
