@@ -98,9 +98,11 @@ import java.util.function.Supplier;
  *
  * <h2>Batching and backpressure</h2>
  * A message is encoded once per node; each connection queues references to the shared bytes and writes
- * {@code a[e1,e2,..]} frames. A burst is flushed at the end of the event-loop turn (a lone message waits for
- * nothing); a partial batch lingers up to {@code maxBatchDelay} only when the connection receives at least
- * {@code maxBatchMessages} messages per {@code maxBatchDelay}. Writes stop while the socket's write queue is full.
+ * {@code a[e1,e2,..]} frames, assembled as complete WebSocket frames that sockets with the same next messages share
+ * ({@link SharedFrames}). A hand-off burst is flushed when it has been delivered (a lone message waits for nothing);
+ * a partial batch of a busy connection lingers until the next instant of its flush grid, at most
+ * {@code batchLinger} (capped by {@code maxBatchDelay}), in one of {@code flushGroups} groups per event loop.
+ * Writes stop while the socket cannot take more.
  * Each queue is bounded ({@code maxQueueMessages}, {@code maxQueueBytes}). When full, a message with a body
  * {@code key} replaces the queued one with the same key (conflation); others are dropped. A queue still overflowing
  * after {@code slowConsumerGrace}, or one that dropped anything, closes with {@code c[4002,"slow_consumer"]}: the

@@ -37,6 +37,7 @@ final class FlushScheduler {
   private long lastTickMs;
   private boolean scheduled;
   private int bursts;
+  private long burstSeq;
 
   FlushScheduler(Context context, BridgeMetrics metrics, int maxBatchMessages) {
     this.context = context;
@@ -65,7 +66,9 @@ final class FlushScheduler {
 
   /** A hand-off burst starts: marks wait for {@link #endBurst()}. */
   void beginBurst() {
-    bursts++;
+    if (bursts++ == 0) {
+      burstSeq++;
+    }
   }
 
   /** The burst ends: everything it marked is flushed now. */
@@ -73,6 +76,11 @@ final class FlushScheduler {
     if (--bursts == 0 && !dirty.isEmpty()) {
       run();
     }
+  }
+
+  /** Number of the current (or latest) hand-off burst: connections count arrivals per burst. */
+  long burst() {
+    return burstSeq;
   }
 
   /** Flushes one connection now (drain handler, start). */
