@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
+import java.util.Arrays;
+
 /**
  * Builds the outbound frames of one event loop. A frame {@code a[e1,..,en]} is assembled from the shared encoded
  * elements; when another connection's frame holds the very same elements (same messages, same order — the usual
@@ -45,7 +47,7 @@ final class SharedFrames {
       if (frames[slot] != null) {
         frames[slot].release();
         frames[slot] = null;
-        java.util.Arrays.fill(elements[slot], 0, counts[slot], null);
+        Arrays.fill(elements[slot], 0, counts[slot], null);
         counts[slot] = 0;
       }
     }
@@ -94,7 +96,7 @@ final class SharedFrames {
       for (int i = 0; i < n; i++, e = e.next) {
         els[i] = e.bytes;
       }
-      java.util.Arrays.fill(els, n, Math.max(n, counts[slot]), null);
+      Arrays.fill(els, n, Math.max(n, counts[slot]), null);
       counts[slot] = n;
       encodings++;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class FanoutBridgeDeliveryTest {
   void sockets_getting_the_same_messages_share_one_encoded_frame(Vertx vertx) throws Exception {
     // one flush group: the lingering last frame of every socket is written at the same instant too
     BridgeServer node = await(BridgeServer.deploy(vertx, new BridgeOptions().setFlushGroups(1).setStreams(List.of(EVENTS))));
-    List<SockJsClient> clients = new java.util.ArrayList<>();
+    List<SockJsClient> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       SockJsClient c = SockJsClient.open(vertx, node.port());
       c.register(EVENTS);
@@ -61,7 +62,7 @@ class FanoutBridgeDeliveryTest {
     }
     double framesBefore = node.counter("opshub.bridge.frames");
     double encodingsBefore = node.counter("opshub.bridge.frame.encodings");
-    java.util.Map<SockJsClient, Integer> clientFramesBefore = new HashMap<>();
+    Map<SockJsClient, Integer> clientFramesBefore = new HashMap<>();
     clients.forEach(c -> clientFramesBefore.put(c, c.frames.size()));
     await(new Streams(vertx, EVENTS, 1).burst(25, null, 0));
     for (SockJsClient c : clients) {
