@@ -37,7 +37,7 @@ final class BridgeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
   private static final byte[] PONG = SockJs.element(new JsonObject().put("type", "pong"));
   /** Arrivals (hand-off bursts with live messages) per linger window from which a connection counts as busy. */
-  private static final int BUSY_MESSAGES = 2;
+  private static final int BUSY_ARRIVALS = 2;
 
   private final FanoutBridge bridge;
   private final ServerWebSocket ws;
@@ -524,12 +524,12 @@ final class BridgeConnection {
   }
 
   /**
-   * More messages are expected within the linger: live messages arrived in at least {@link #BUSY_MESSAGES}
+   * More messages are expected within the linger: live messages arrived in at least {@link #BUSY_ARRIVALS}
    * separate hand-off bursts in the current or the previous linger-long window (about 60 bursts/s and more with the
    * default 35 ms linger).
    */
   private boolean busy() {
-    return previousWindowCount >= BUSY_MESSAGES || windowCount >= BUSY_MESSAGES;
+    return previousWindowCount >= BUSY_ARRIVALS || windowCount >= BUSY_ARRIVALS;
   }
 
   /**

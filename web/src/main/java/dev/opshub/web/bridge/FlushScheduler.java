@@ -138,15 +138,7 @@ final class FlushScheduler {
       }
     }
     if (!due.isEmpty()) {
-      frames.begin();
-      try {
-        for (int i = 0; i < due.size(); i++) {
-          due.get(i).flushInRun();
-        }
-      } finally {
-        due.clear();
-        frames.end();
-      }
+      flushAll(due, false);
     }
     if (waiting == 0 && tickTimer != -1) {
       context.owner().cancelTimer(tickTimer);
@@ -158,16 +150,23 @@ final class FlushScheduler {
     scheduled = false;
     ArrayList<BridgeConnection> batch = dirty;
     dirty = spare;
+    spare = batch;
+    flushAll(batch, true);
+  }
+
+  /** Flushes {@code list} in one run of shared frames, then empties it; {@code marked}: they came from {@link #mark}. */
+  private void flushAll(ArrayList<BridgeConnection> list, boolean marked) {
     frames.begin();
     try {
-      for (int i = 0; i < batch.size(); i++) {
-        BridgeConnection c = batch.get(i);
-        c.dirty = false;
+      for (int i = 0; i < list.size(); i++) {
+        BridgeConnection c = list.get(i);
+        if (marked) {
+          c.dirty = false;
+        }
         c.flushInRun();
       }
     } finally {
-      batch.clear();
-      spare = batch;
+      list.clear();
       frames.end();
     }
   }

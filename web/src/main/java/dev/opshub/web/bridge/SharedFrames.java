@@ -69,6 +69,7 @@ final class SharedFrames {
   /**
    * Takes the next {@code n} entries of {@code queue} as one complete WebSocket text frame (unmasked, as a server
    * sends it) to be written below the WebSocket encoder; the caller owns the returned buffer (a retained duplicate).
+   * Called between {@link #begin()} and {@link #end()} only (every flush is, through {@link FlushScheduler}).
    */
   ByteBuf takeRaw(ConnectionQueue queue, int n, ByteBufAllocator alloc) {
     int slot = find(queue, n);
@@ -172,8 +173,5 @@ final class SharedFrames {
     metrics.messagesPerFrame.record(n);
     deliveries += n;
     written++;
-    if (depth == 0) {
-      push(); // outside a run (not expected): count at once
-    }
   }
 }
