@@ -184,6 +184,12 @@ if has ramp; then
 fi
 
 echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.md"
+# the network transport each server logged (hub: --transport auto; stock server and load client: epoll where it loads)
+for f in "$OUT"/*.server.log; do
+  [ -f "$f" ] || continue
+  t=$(grep -o -m1 -E 'network transport [a-z_]+|transport [a-z_]+\)' "$f" | awk '{print $NF}' | tr -d ')')
+  echo "- network transport of $(basename "$f" .server.log): ${t:-unknown}" >>"$OUT/machine.md"
+done
 reports=()
 for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock; do
   [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")

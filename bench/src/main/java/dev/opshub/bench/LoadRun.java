@@ -70,7 +70,8 @@ public final class LoadRun {
 
   private Future<LoadReport> start() {
     String startedAt = Instant.now().toString();
-    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(options.threads())).build();
+    vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(options.threads()))
+        .withTransport(NativeTransport.best()).build();
     reporter = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bench-progress");
       t.setDaemon(true);

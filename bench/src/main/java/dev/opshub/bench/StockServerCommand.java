@@ -42,7 +42,7 @@ public final class StockServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder().withTransport(NativeTransport.best()).build();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
@@ -52,8 +52,8 @@ public final class StockServerCommand implements Callable<Integer> {
       new DeploymentOptions().setInstances(instances));
     servers.compose(id -> vertx.deployVerticle(new BenchPublisher(address, rate, payload)))
       .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    LOG.info("stock vertx-web bridge on http://{}:{}/eventbus ({} instances), {} msg/s x {} bytes on {}",
-      host, port, instances, rate, payload, address);
+    LOG.info("stock vertx-web bridge on http://{}:{}/eventbus ({} instances, transport {}), {} msg/s x {} bytes on {}",
+      host, port, instances, NativeTransport.name(NativeTransport.best()), rate, payload, address);
     if (exitAfter > 0) {
       if (!stopped.await(exitAfter, TimeUnit.SECONDS)) {
         LOG.info("exit-after {} s reached", exitAfter);

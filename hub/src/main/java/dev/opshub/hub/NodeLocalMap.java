@@ -10,6 +10,8 @@ public final class NodeLocalMap {
   public static final String NAME = "opshub.node";
   /** This node's id. */
   public static final String NODE_ID = "nodeId";
+  /** The network transport of this node's event loops: {@code nio}, {@code epoll} or {@code io_uring}. */
+  public static final String TRANSPORT = "transport";
   /** This node's roles, a comma list. */
   public static final String ROLES = "roles";
   /** JSON array string of {@code {"nodeId","roles","self","activeEngine"}}, oldest member first. */

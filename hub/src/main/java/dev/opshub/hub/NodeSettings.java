@@ -31,12 +31,13 @@ import java.util.stream.Collectors;
  * @param allowedOrigins   origins allowed on the bridge endpoint (empty: the web verticle's default)
  * @param nodes            base URLs of web nodes dashboards may fail over to (empty: only this one)
  * @param webInstances     HTTP server instances of the web role (0 = one per available processor)
+ * @param transport        network transport of the event loops
  */
 public record NodeSettings(Set<Role> roles, boolean clustered, int httpPort, String host, List<String> clusterMembers,
                            String clusterInterface, Integer clusterPort, String clusterName, Path clusterConfig,
                            String operatorToken, boolean tokenGenerated, Path dataDir, boolean autoDrills,
                            int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins,
-                           List<String> nodes, int webInstances) {
+                           List<String> nodes, int webInstances, NetTransport transport) {
 
   public NodeSettings {
     roles = Set.copyOf(roles);

@@ -144,6 +144,11 @@ public final class OpshubCommand implements Callable<Integer> {
           + "over them; one bridge table per node). 0 = one per available processor. Default: ${DEFAULT-VALUE}.")
   int webInstances;
 
+  @Option(names = "--transport", paramLabel = "T", defaultValue = "auto",
+      description = "Network transport of the event loops: auto (Linux native epoll when it loads, else NIO), nio, "
+          + "epoll or io_uring (an explicit choice fails the start when unavailable). Default: ${DEFAULT-VALUE}.")
+  NetTransport transport;
+
   @Option(names = "--bench-payload", paramLabel = "B", defaultValue = "200",
       description = "Pad bytes per ops.bench message. Default: ${DEFAULT-VALUE}.")
   int benchPayload;
@@ -309,7 +314,7 @@ public final class OpshubCommand implements Callable<Integer> {
     }
     return new NodeSettings(roleSet, cluster, httpPort, host.trim(), members,
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
-        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls, webInstances);
+        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls, webInstances, transport);
   }
 
   private void installShutdownHook(OpshubNode node) {

@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -69,6 +70,14 @@ public final class OpshubNode {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    Transport transport;
+    try {
+      transport = settings.transport().resolve();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    String transportName = transport.name().toLowerCase(java.util.Locale.ROOT);
+    LOG.info("network transport {}{}", transportName, settings.transport() == NetTransport.AUTO ? " (auto)" : "");
     if (settings.clustered()) {
       Config config;
       try {
@@ -80,7 +89,7 @@ public final class OpshubNode {
           settings.clusterConfig() == null ? "bundled cluster.xml" : settings.clusterConfig());
       HazelcastClusterManager clusterManager = new HazelcastClusterManager(config);
       Promise<OpshubNode> outcome = Promise.promise();
-      Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+      Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).withTransport(transport)
           .withClusterManager(clusterManager).buildClustered()
           .onComplete(built -> {
             if (built.failed()) {
@@ -89,11 +98,14 @@ public final class OpshubNode {
             }
             String id = clusterManager.getNodeId();
             Membership membership = new HazelcastMembership(clusterManager.getHazelcastInstance(), id);
+            built.result().sharedData().<String, String>getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.TRANSPORT, transportName);
             new OpshubNode(built.result(), settings, id, registry).deploy(membership).onComplete(outcome);
           });
       return outcome.future();
     }
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).withTransport(transport)
+        .build();
+    vertx.sharedData().<String, String>getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.TRANSPORT, transportName);
     String id = "n-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     return new OpshubNode(vertx, settings, id, registry).deploy(new LocalMembership(id, settings.roleNames()));
   }

@@ -34,6 +34,7 @@ class OpshubCommandTest {
     assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(s.benchRate()).isZero();
     assertThat(s.benchPayload()).isEqualTo(200);
+    assertThat(s.transport()).isEqualTo(NetTransport.AUTO);
     assertThat(s.clusterMembers()).isEmpty();
     assertThat(s.clusterPort()).isNull();
   }
@@ -44,7 +45,9 @@ class OpshubCommandTest {
         "--cluster-members", "10.0.0.5,10.0.0.6:5702", "--cluster-interface", "10.0.0.4", "--cluster-port", "5801",
         "--cluster-name", "drills", "--operator-token", "s3cret", "--auto-drills", "--bench-rate", "100000",
         "--bench-payload", "16", "--allowed-origins", "https://a.example, https://b.example",
-        "--nodes", "http://10.0.0.5:8080,https://ops.example");
+        "--nodes", "http://10.0.0.5:8080,https://ops.example", "--transport", "NIO");
+    assertThat(s.transport()).isEqualTo(NetTransport.NIO);
+    assertThat(settings(Map.of("OPSHUB_TRANSPORT", "io_uring"), new JsonObject()).transport()).isEqualTo(NetTransport.IO_URING);
     assertThat(s.roles()).isEqualTo(Set.of(Role.WEB, Role.ENGINE));
     assertThat(s.roleNames()).containsExactly("engine", "web");
     assertThat(s.clustered()).isTrue();
@@ -106,6 +109,7 @@ class OpshubCommandTest {
     assertUsageError("not host or host:port", "--cluster-members", "a:b:c:x,h:port");
     assertUsageError("--roles: at least one", "--roles", ",");
     assertUsageError("--nodes: 'ftp://x' is not", "--nodes", "ftp://x");
+    assertUsageError("Invalid value for option '--transport'", "--transport", "dpdk");
   }
 
   @Test
@@ -143,5 +147,15 @@ class OpshubCommandTest {
   private static int runCapturing(StringWriter err, String... args) {
     // every case here is invalid, so the command fails before it would start a node
     return OpshubCommand.execute(Map.of(), new PrintWriter(err, true), args);
+  }
+
+  @Test
+  void autoTransportIsNativeEpollWhereItLoadsAndNioElsewhere() {
+    io.vertx.core.transport.Transport chosen = NetTransport.AUTO.resolve();
+    boolean linuxX64 = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        && System.getProperty("os.arch").matches("amd64|x86_64");
+    // the hub jar carries the x86_64 Linux epoll library: on such a machine auto must pick it
+    assertThat(chosen).isEqualTo(linuxX64 ? io.vertx.core.transport.Transport.EPOLL : io.vertx.core.transport.Transport.NIO);
+    assertThat(NetTransport.NIO.resolve()).isEqualTo(io.vertx.core.transport.Transport.NIO);
   }
 }

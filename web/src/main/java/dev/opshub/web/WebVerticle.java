@@ -224,6 +224,7 @@ public class WebVerticle extends VerticleBase {
         .put("members", members(node))
         .put("engineActive", Boolean.parseBoolean(node.getOrDefault("engineActive", "false")))
         .put("ready", ready)
+        .put("transport", node.getOrDefault("transport", vertx.isNativeTransportEnabled() ? "native" : "nio"))
         .put("bridge", new JsonObject().put("connections", bridge.connections()).put("eventLoops", bridge.eventLoops()));
     json(ctx, 200, body);
   }

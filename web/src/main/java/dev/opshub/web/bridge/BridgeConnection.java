@@ -87,6 +87,8 @@ final class BridgeConnection {
   private int windowCount;
   private int previousWindowCount;
   private long lastBurst = -1;
+  /** Live messages queued in hand-off burst {@link #lastBurst} (the newest one this connection got). */
+  private int lastBurstMessages;
 
   BridgeConnection(FanoutBridge bridge, ServerWebSocket ws, Context context, FlushScheduler scheduler, String id) {
     this.bridge = bridge;
@@ -491,12 +493,16 @@ final class BridgeConnection {
       // arrivals are counted per hand-off burst, not per message: several messages handed over at once (a backlog
       // on a saturated node, two state updates published together) are one arrival and no reason to linger
       lastBurst = burst;
+      lastBurstMessages = 0;
       if (now - windowStartNanos >= lingerNanos) {
         previousWindowCount = now - windowStartNanos < 2 * lingerNanos ? windowCount : 0;
         windowStartNanos = now;
         windowCount = 0;
       }
       windowCount++;
+    }
+    if (!urgent) {
+      lastBurstMessages++;
     }
     if (urgent || !lingering || queue.size() >= options.getMaxBatchMessages()) {
       // a lingering batch is written by the scheduler's linger timer, or here once it is full
@@ -571,7 +577,16 @@ final class BridgeConnection {
         break; // the drain handler calls flush again
       }
       int n = Math.min(queue.size(), max);
-      if (n < max && lingerNanos > 0 && busy()) {
+      if (queue.size() > max && lingerNanos > 0 && busy()) {
+        // more than a frame: write the messages older than the newest burst and let that burst start the next
+        // frame. Cutting inside a burst would make every later full frame span one burst more (at 2 messages per
+        // 10 ms: 50 ms instead of 40 for its oldest message), and the frames would stay misaligned from then on.
+        int older = queue.size() - Math.min(lastBurstMessages, queue.size());
+        if (older > 0 && older < max) {
+          n = older;
+        }
+      }
+      if (n < max && n == queue.size() && lingerNanos > 0 && busy()) {
         // the first instant of this connection's grid at or after the oldest queued message: it waits < linger
         long oldest = queue.peek().enqueuedNanos;
         long deadline = oldest + Math.floorMod(gridPhaseNanos - oldest, lingerNanos);

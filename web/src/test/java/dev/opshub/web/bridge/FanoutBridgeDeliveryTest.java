@@ -122,6 +122,40 @@ class FanoutBridgeDeliveryTest {
     assertThat(node.registry.find("opshub.bridge.delivery.latency").timer().max(TimeUnit.MILLISECONDS)).isLessThan(1_500.0);
   }
 
+  @Test
+  void full_frames_are_cut_between_bursts_not_inside_one(Vertx vertx) throws Exception {
+    // frames are written only when full (the linger is far away): bursts of 3 every 20 ms reach 12 queued messages;
+    // the frame takes the 9 older ones and the newest burst starts the next frame. Cutting at 10 would leave one
+    // message of a burst behind, and every later frame would wait one burst longer for its oldest message.
+    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(5_000).setBatchLinger(5_000).setFlushGroups(1)
+        .setStreams(List.of(EVENTS));
+    BridgeServer node = await(BridgeServer.deploy(vertx, options));
+    SockJsClient client = SockJsClient.open(vertx, node.port());
+    client.register(EVENTS);
+    int framesBefore = client.frames.size();
+    Streams stream = new Streams(vertx, EVENTS, 1);
+    int bursts = 40;
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.setPeriodic(20, id -> {
+      if (sent.incrementAndGet() >= bursts) {
+        vertx.cancelTimer(id);
+      }
+      if (sent.get() <= bursts) {
+        stream.burst(3, null, 0);
+      }
+    });
+    await(client.waitForReceived(EVENTS, 3 * bursts - 3));
+    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
+    // a burst is handed to the connection's event loop in one piece unless that loop ran between two of its
+    // messages; at least half the frames hold whole bursts (without the rule: almost none)
+    long whole = frames.stream().filter(n -> n % 3 == 0).count();
+    assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
+    assertThat(whole).as("frames %s", frames).isGreaterThanOrEqualTo(frames.size() / 2);
+    assertThat(frames.stream().filter(n -> n == 9).count()).as("frames %s", frames).isGreaterThanOrEqualTo(5);
+    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, offsets(client.received(EVENTS)).size()).boxed().toList());
+  }
+
   /** A client that stops reading behind small socket buffers fills its queue. */
   private static BridgeOptions stallable() {
     return new BridgeOptions().setSendBufferSize(4096).setMaxQueueMessages(20).setMaxQueueBytes(1 << 20)
