@@ -126,19 +126,40 @@ final class HandOff {
     }
   }
 
+  /**
+   * Delivers in order. Consecutive messages for the same subscribers (the usual case: the array is replaced only
+   * when subscriptions change) go connection by connection: each connection's state is brought into the cache once
+   * per burst, not once per message (at 1,000 connections those cache misses were most of the delivery cost).
+   */
   private static void deliverAll(ArrayList<Item> batch, Subscription[] missed) {
-    for (int i = 0; i < batch.size(); i++) {
+    int size = batch.size();
+    int i = 0;
+    while (i < size) {
       Item item = batch.get(i);
       if (item.control != null) {
         item.control.run();
-      } else {
-        Subscription[] subs = item.subs;
+        i++;
+        continue;
+      }
+      Subscription[] subs = item.subs;
+      int end = i + 1;
+      while (end < size && batch.get(end).control == null && batch.get(end).subs == subs) {
+        end++;
+      }
+      long now = System.nanoTime();
+      if (end - i == 1) {
         EncodedMessage m = item.message;
-        long now = System.nanoTime();
         for (Subscription s : subs) {
           s.connection.deliver(s, m, now);
         }
+      } else {
+        for (Subscription s : subs) {
+          for (int k = i; k < end; k++) {
+            s.connection.deliver(s, batch.get(k).message, now);
+          }
+        }
       }
+      i = end;
     }
     if (missed != null) {
       for (Subscription s : missed) {
