@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the opshub bridge beside the stock vertx-web SockJS bridge, scenario by scenario, with one load client.
 #
-#   bench/compare.sh [--quick] [--only a,b,c,d,ramp] [--servers opshub,stock] [--out DIR] [--port P] [--no-build]
+#   bench/compare.sh [--quick] [--only a,b,c,d,ramp,linger] [--servers opshub,stock] [--out DIR] [--port P] [--no-build]
 #
 # For each scenario it starts ONE server (never two at once), waits for /eventbus/info, runs
 # bench/target/opshub-bench.jar against it with --server-pid (server CPU per 100k deliveries, RSS start/peak/end),
@@ -17,6 +17,8 @@
 #         last epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness); opshub runs
 #         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
 #   ramp  stock bridge only, 1,000 connections x 20 and 50 msg/s: where the baseline breaks
+#   linger opshub only, scenario a again with the bridge's batchLinger at 45 and 50 ms (default 35): fuller frames,
+#         fewer socket writes, less CPU, longer waits (the CPU/latency trade-off in docs/BENCHMARKS.md)
 #
 # JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS. The servers' heap
 # is fixed and pre-touched (-Xms = -Xmx, AlwaysPreTouch) so that RSS growth measures memory the server holds on to
@@ -34,7 +36,7 @@ PAYLOAD=200
 STOCK_INSTANCES=${STOCK_INSTANCES:-$(nproc)}
 
 QUICK=0
-ONLY="a,b,c,d,ramp"
+ONLY="a,b,c,d,ramp,linger"
 SERVERS="opshub,stock"
 OUT="$ROOT/bench/target/compare-$(date -u +%Y%m%dT%H%M%SZ)"
 PORT=${PORT:-18480}
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --port) PORT="$2"; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -178,6 +180,14 @@ if has d; then
   HUB_EXTRA_ARGS=()
   run_one d stock 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
 fi
+if has linger; then
+  for linger in 45 50; do
+    echo "{\"bridge\":{\"batchLinger\":$linger}}" >"$OUT/hub-linger$linger.json"
+    HUB_EXTRA_ARGS=(--config "$OUT/hub-linger$linger.json")
+    run_one "a-linger$linger" opshub 1000 200 "$DURATION"
+  done
+  HUB_EXTRA_ARGS=()
+fi
 if has ramp; then
   run_one ramp20 stock 1000 20 "$DURATION"
   run_one ramp50 stock 1000 50 "$DURATION"
@@ -191,7 +201,8 @@ for f in "$OUT"/*.server.log; do
   echo "- network transport of $(basename "$f" .server.log): ${t:-unknown}" >>"$OUT/machine.md"
 done
 reports=()
-for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock; do
+for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock \
+    a-linger45-opshub a-linger50-opshub; do
   [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")
 done
 if [ ${#reports[@]} -gt 0 ]; then
