@@ -197,7 +197,7 @@ echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/m
 # the network transport each server logged (hub: --transport auto; stock server and load client: epoll where it loads)
 for f in "$OUT"/*.server.log; do
   [ -f "$f" ] || continue
-  t=$(grep -o -m1 -E 'network transport [a-z_]+|transport [a-z_]+\)' "$f" | awk '{print $NF}' | tr -d ')')
+  t=$(grep -o -m1 -E 'network transport [a-z_]+|transport [a-z_]+\)' "$f" | awk '{print $NF}' | tr -d ')' || true)
   echo "- network transport of $(basename "$f" .server.log): ${t:-unknown}" >>"$OUT/machine.md"
 done
 reports=()

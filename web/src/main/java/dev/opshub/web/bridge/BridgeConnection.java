@@ -87,7 +87,10 @@ final class BridgeConnection {
   private int windowCount;
   private int previousWindowCount;
   private long lastBurst = -1;
-  /** Live messages queued in hand-off burst {@link #lastBurst} (the newest one this connection got). */
+  /**
+   * Live messages of hand-off burst {@link #lastBurst} (the newest one) that are the queue's last entries; 0 when
+   * something else was appended after them or conflation moved entries (then frames are cut by size only).
+   */
   private int lastBurstMessages;
 
   BridgeConnection(FanoutBridge bridge, ServerWebSocket ws, Context context, FlushScheduler scheduler, String id) {
@@ -501,7 +504,9 @@ final class BridgeConnection {
       }
       windowCount++;
     }
-    if (!urgent) {
+    if (urgent || force || offer != ConnectionQueue.Offer.QUEUED) {
+      lastBurstMessages = 0; // the queue's tail is not (only) this burst's live messages any more
+    } else {
       lastBurstMessages++;
     }
     if (urgent || !lingering || queue.size() >= options.getMaxBatchMessages()) {
@@ -577,11 +582,11 @@ final class BridgeConnection {
         break; // the drain handler calls flush again
       }
       int n = Math.min(queue.size(), max);
-      if (queue.size() > max && lingerNanos > 0 && busy()) {
+      if (queue.size() > max && lastBurstMessages > 0 && lastBurstMessages < max && lingerNanos > 0 && busy()) {
         // more than a frame: write the messages older than the newest burst and let that burst start the next
         // frame. Cutting inside a burst would make every later full frame span one burst more (at 2 messages per
         // 10 ms: 50 ms instead of 40 for its oldest message), and the frames would stay misaligned from then on.
-        int older = queue.size() - Math.min(lastBurstMessages, queue.size());
+        int older = queue.size() - lastBurstMessages;
         if (older > 0 && older < max) {
           n = older;
         }
@@ -596,6 +601,7 @@ final class BridgeConnection {
         }
       }
       writeFrame(n, now);
+      lastBurstMessages = Math.min(lastBurstMessages, queue.size());
     }
     if (droppedDuringOverflow) {
       if (queue.isEmpty()) {
