@@ -33,6 +33,19 @@ class FanoutBridgeDeliveryTest {
     return recs.stream().map(r -> Long.parseLong(r.getJsonObject("headers").getString("offset"))).collect(Collectors.toList());
   }
 
+  /** Runs {@code action} every {@code periodMs} ms, {@code times} times in all, each time in its own event-loop turn. */
+  private static void repeat(Vertx vertx, long periodMs, int times, Runnable action) {
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.setPeriodic(periodMs, id -> {
+      if (done.incrementAndGet() >= times) {
+        vertx.cancelTimer(id);
+      }
+      if (done.get() <= times) {
+        action.run();
+      }
+    });
+  }
+
   @Test
   void a_burst_is_batched_in_frames_of_at_most_max_messages(Vertx vertx) throws Exception {
     BridgeServer node = await(BridgeServer.deploy(vertx, new BridgeOptions().setStreams(List.of(EVENTS))));
@@ -102,16 +115,8 @@ class FanoutBridgeDeliveryTest {
     int framesBefore = client.frames.size();
     Streams stream = new Streams(vertx, EVENTS, 1);
     int total = 200;
-    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
     // about 200 messages/s: one every 5 ms, each in its own event-loop turn
-    vertx.setPeriodic(5, id -> {
-      if (sent.incrementAndGet() >= total) {
-        vertx.cancelTimer(id);
-      }
-      if (sent.get() <= total) {
-        stream.publish(null, new JsonObject());
-      }
-    });
+    repeat(vertx, 5, total, () -> stream.publish(null, new JsonObject()));
     await(client.waitForReceived(EVENTS, total));
     List<Integer> frames = client.frames.subList(framesBefore, client.frames.size());
     double perFrame = (double) total / frames.size();
@@ -135,15 +140,7 @@ class FanoutBridgeDeliveryTest {
     int framesBefore = client.frames.size();
     Streams stream = new Streams(vertx, EVENTS, 1);
     int bursts = 40;
-    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-    vertx.setPeriodic(20, id -> {
-      if (sent.incrementAndGet() >= bursts) {
-        vertx.cancelTimer(id);
-      }
-      if (sent.get() <= bursts) {
-        stream.burst(3, null, 0);
-      }
-    });
+    repeat(vertx, 20, bursts, () -> stream.burst(3, null, 0));
     await(client.waitForReceived(EVENTS, 3 * bursts - 3));
     List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
     // a burst is handed to the connection's event loop in one piece unless that loop ran between two of its
@@ -280,15 +277,7 @@ class FanoutBridgeDeliveryTest {
     }
     Streams stream = new Streams(vertx, EVENTS, 7);
     int bursts = 100;
-    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-    vertx.setPeriodic(3, id -> {
-      if (sent.incrementAndGet() >= bursts) {
-        vertx.cancelTimer(id);
-      }
-      if (sent.get() <= bursts) {
-        stream.burst(5, null, 0);
-      }
-    });
+    repeat(vertx, 3, bursts, () -> stream.burst(5, null, 0));
     List<SockJsClient> late = new ArrayList<>();
     List<Long> from = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
