@@ -21,11 +21,6 @@ public enum NetTransport {
     };
   }
 
-  /** The name used on the command line and in /health. */
-  public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
-  }
-
   private static Transport require(Transport transport) {
     if (!transport.available()) {
       Throwable cause = transport.unavailabilityCause();

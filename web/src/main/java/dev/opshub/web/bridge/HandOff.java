@@ -147,16 +147,9 @@ final class HandOff {
         end++;
       }
       long now = System.nanoTime();
-      if (end - i == 1) {
-        EncodedMessage m = item.message;
-        for (Subscription s : subs) {
-          s.connection.deliver(s, m, now);
-        }
-      } else {
-        for (Subscription s : subs) {
-          for (int k = i; k < end; k++) {
-            s.connection.deliver(s, batch.get(k).message, now);
-          }
+      for (Subscription s : subs) {
+        for (int k = i; k < end; k++) {
+          s.connection.deliver(s, batch.get(k).message, now);
         }
       }
       i = end;
