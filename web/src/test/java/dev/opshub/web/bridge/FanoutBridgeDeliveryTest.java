@@ -33,6 +33,17 @@ class FanoutBridgeDeliveryTest {
     return recs.stream().map(r -> Long.parseLong(r.getJsonObject("headers").getString("offset"))).collect(Collectors.toList());
   }
 
+  /** {@code n} clients registered on {@link #EVENTS} with {@code headers} (null: none). */
+  private static List<SockJsClient> registered(Vertx vertx, BridgeServer node, int n, JsonObject headers) throws Exception {
+    List<SockJsClient> clients = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      SockJsClient c = SockJsClient.open(vertx, node.port());
+      c.register(EVENTS, headers);
+      clients.add(c);
+    }
+    return clients;
+  }
+
   /** Runs {@code action} every {@code periodMs} ms, {@code times} times in all, each time in its own event-loop turn. */
   private static void repeat(Vertx vertx, long periodMs, int times, Runnable action) {
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
@@ -67,12 +78,7 @@ class FanoutBridgeDeliveryTest {
   void sockets_getting_the_same_messages_share_one_encoded_frame(Vertx vertx) throws Exception {
     // one flush group: the lingering last frame of every socket is written at the same instant too
     BridgeServer node = await(BridgeServer.deploy(vertx, new BridgeOptions().setFlushGroups(1).setStreams(List.of(EVENTS))));
-    List<SockJsClient> clients = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      SockJsClient c = SockJsClient.open(vertx, node.port());
-      c.register(EVENTS);
-      clients.add(c);
-    }
+    List<SockJsClient> clients = registered(vertx, node, 5, null);
     double framesBefore = node.counter("opshub.bridge.frames");
     double encodingsBefore = node.counter("opshub.bridge.frame.encodings");
     Map<SockJsClient, Integer> clientFramesBefore = new HashMap<>();
@@ -269,12 +275,7 @@ class FanoutBridgeDeliveryTest {
     // two messages of one burst must reach its connection between them, and the connections already subscribed
     // must get the burst's messages in order, once
     BridgeServer node = await(BridgeServer.deploy(vertx, new BridgeOptions().setHistorySize(10_000).setStreams(List.of(EVENTS))));
-    List<SockJsClient> early = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      SockJsClient c = SockJsClient.open(vertx, node.port());
-      c.register(EVENTS, new JsonObject().put("epoch", "7").put("offset", "0"));
-      early.add(c);
-    }
+    List<SockJsClient> early = registered(vertx, node, 3, new JsonObject().put("epoch", "7").put("offset", "0"));
     Streams stream = new Streams(vertx, EVENTS, 7);
     int bursts = 100;
     repeat(vertx, 3, bursts, () -> stream.burst(5, null, 0));
