@@ -198,11 +198,13 @@ final class BenchConnection {
     frameMeasuring = run.measuring();
     frameRecording = !stalls && run.recording();
     frameDeliveries = 0;
-    byte[] bytes = data.getBytes();
+    int length = data.length();
+    byte[] bytes = loop.frameBytes(length);
+    data.getBytes(0, length, bytes, 0);
     try {
-      if (loop.scanner().scan(bytes, bytes.length, stalls, sink) < 0) {
+      if (loop.scanner().scan(bytes, length, stalls, sink) < 0) {
         // not the compact form: the general (slower) JSON path
-        loop.forEachMessage(new String(bytes, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
+        loop.forEachMessage(new String(bytes, 0, length, StandardCharsets.UTF_8), text -> onMessage(loop.scratch().read(text, stalls)));
       }
     } catch (IllegalStateException e) {
       run.error("bad_frame");
