@@ -38,6 +38,13 @@ final class BridgeConnection {
   private static final byte[] PONG = SockJs.element(new JsonObject().put("type", "pong"));
   /** Arrivals (hand-off bursts with live messages) per linger window from which a connection counts as busy. */
   private static final int BUSY_ARRIVALS = 2;
+  /**
+   * Messages arriving within this long of a burst's first one belong to that burst. Two messages published together
+   * reach a connection in one hand-off or in two a fraction of a millisecond apart (the connection's event loop may
+   * start delivering the first before the second is handed over); counted as two bursts they made frames cut inside
+   * a publish and the fill prediction see twice the bursts at half the size.
+   */
+  private static final long BURST_SPAN_NANOS = 3_000_000L;
 
   private final FanoutBridge bridge;
   private final ServerWebSocket ws;
@@ -48,6 +55,8 @@ final class BridgeConnection {
   private final ConnectionQueue queue;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private final long lingerNanos;
+  /** The flush period of a busy connection whose frames fill within it; 0 when off. */
+  private final long fillWaitNanos;
   private final String id;
 
   /** Where complete WebSocket frames go (below the encoder), or null to write through the WebSocket API. */
@@ -60,12 +69,12 @@ final class BridgeConnection {
   long lingerDeadline;
   /**
    * This connection's flush grid: a busy connection writes its partial batch at the next instant
-   * {@code gridPhase + k * linger}, so no message lingers longer than the linger. The phase is one of
-   * {@code flushGroups} evenly spaced ones, picked at random: busy connections write in that many smaller bursts
-   * per linger instead of one big one (whose last sockets wait for the whole burst), while a burst still serves
-   * many sockets per wake-up.
+   * {@code group * period / flushGroups + k * period}, so no message lingers longer than the period (the linger, or
+   * the fill wait while frames fill within it). The group is one of {@code flushGroups}, picked at random: busy
+   * connections write in that many smaller bursts per period instead of one big one (whose last sockets wait for
+   * the whole burst), while a burst still serves many sockets per wake-up.
    */
-  private final long gridPhaseNanos;
+  private final int flushGroup;
   private boolean closed;
   private long lastInboundNanos;
   private long lastWriteNanos;
@@ -86,12 +95,18 @@ final class BridgeConnection {
   private long windowStartNanos;
   private int windowCount;
   private int previousWindowCount;
-  private long lastBurst = -1;
   /**
-   * Live messages of hand-off burst {@link #lastBurst} (the newest one) that are the queue's last entries; 0 when
+   * Live messages of the newest burst that are the queue's last entries; 0 when
    * something else was appended after them or conflation moved entries (then frames are cut by size only).
    */
   private int lastBurstMessages;
+  /** Start of the newest burst (arrivals within {@link #BURST_SPAN_NANOS} of it), and its live messages so far. */
+  private long lastBurstNanos;
+  private int burstLiveMessages;
+  private boolean burstsSeen;
+  /** Smoothed interval between bursts (ns) and live messages per burst; 0 until measured. */
+  private double burstIntervalNanos;
+  private double messagesPerBurst;
 
   BridgeConnection(FanoutBridge bridge, ServerWebSocket ws, Context context, FlushScheduler scheduler, String id) {
     this.bridge = bridge;
@@ -103,10 +118,12 @@ final class BridgeConnection {
     this.id = id;
     this.queue = new ConnectionQueue(options.getMaxQueueMessages(), options.getMaxQueueBytes(), options.isConflation());
     this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(options.getBatchLinger(), options.getMaxBatchDelay()));
+    long fillWait = TimeUnit.MILLISECONDS.toNanos(Math.min(options.getBatchFillWait(), options.getMaxBatchDelay()));
+    this.fillWaitNanos = lingerNanos > 0 && fillWait > lingerNanos ? fillWait : 0;
     this.raw = RawFrames.encoderContext(ws);
-    int groups = options.getFlushGroups();
-    this.gridPhaseNanos = lingerNanos > 0 ? ThreadLocalRandom.current().nextInt(groups) * (lingerNanos / groups) : 0;
+    this.flushGroup = ThreadLocalRandom.current().nextInt(options.getFlushGroups());
     this.tokens = options.getMaxInboundPerSecond();
+    this.lastBurstNanos = System.nanoTime() - 2 * BURST_SPAN_NANOS;
   }
 
   Context context() {
@@ -491,12 +508,12 @@ final class BridgeConnection {
     if (closed) {
       return;
     }
-    long burst = scheduler.burst();
-    if (!urgent && burst != lastBurst) {
-      // arrivals are counted per hand-off burst, not per message: several messages handed over at once (a backlog
-      // on a saturated node, two state updates published together) are one arrival and no reason to linger
-      lastBurst = burst;
+    if (!urgent && now - lastBurstNanos > BURST_SPAN_NANOS) {
+      // arrivals are counted per burst, not per message: messages that arrive together (a hand-off batch, a backlog
+      // on a saturated node, two messages published together but handed over a moment apart) are one arrival and
+      // no reason to linger
       lastBurstMessages = 0;
+      noteBurst(now);
       if (now - windowStartNanos >= lingerNanos) {
         previousWindowCount = now - windowStartNanos < 2 * lingerNanos ? windowCount : 0;
         windowStartNanos = now;
@@ -508,6 +525,7 @@ final class BridgeConnection {
       lastBurstMessages = 0; // the queue's tail is not (only) this burst's live messages any more
     } else {
       lastBurstMessages++;
+      burstLiveMessages++;
     }
     if (urgent || !lingering || queue.size() >= options.getMaxBatchMessages()) {
       // a lingering batch is written by the scheduler's linger timer, or here once it is full
@@ -539,6 +557,39 @@ final class BridgeConnection {
    * separate hand-off bursts in the current or the previous linger-long window (about 60 bursts/s and more with the
    * default 35 ms linger).
    */
+  /**
+   * A new burst arrives: folds the previous one into the smoothed burst interval and size. A gap longer than two
+   * lingers is a pause in the traffic, not an interval of it.
+   */
+  private void noteBurst(long now) {
+    if (burstsSeen && burstLiveMessages > 0) {
+      long interval = now - lastBurstNanos;
+      if (interval <= 2 * lingerNanos) {
+        burstIntervalNanos = burstIntervalNanos == 0 ? interval : burstIntervalNanos + (interval - burstIntervalNanos) / 8;
+        messagesPerBurst = messagesPerBurst == 0
+            ? burstLiveMessages : messagesPerBurst + (burstLiveMessages - messagesPerBurst) / 8;
+      }
+    }
+    burstsSeen = true;
+    lastBurstNanos = now;
+    burstLiveMessages = 0;
+  }
+
+  /**
+   * The flush period of a busy connection: the fill wait when bursts like the recent ones, at their recent pace,
+   * fill a frame within it (2 messages every 10 ms: 5 bursts, the last 40 ms after the first, so on a 50 ms grid
+   * nearly every frame goes the moment it fills), else the linger (at 1 message every 10 ms a frame would need
+   * 90 ms: waiting longer would only add latency). Bursts are counted whole, with a tenth of a burst of tolerance
+   * for the smoothing.
+   */
+  private long flushPeriod(int max) {
+    if (fillWaitNanos == 0 || burstIntervalNanos <= 0 || messagesPerBurst < 1) {
+      return lingerNanos;
+    }
+    double bursts = Math.ceil(max / messagesPerBurst - 0.1);
+    return (bursts - 1) * burstIntervalNanos < fillWaitNanos ? fillWaitNanos : lingerNanos;
+  }
+
   private boolean busy() {
     return previousWindowCount >= BUSY_ARRIVALS || windowCount >= BUSY_ARRIVALS;
   }
@@ -592,9 +643,11 @@ final class BridgeConnection {
         }
       }
       if (n < max && n == queue.size() && lingerNanos > 0 && busy()) {
-        // the first instant of this connection's grid at or after the oldest queued message: it waits < linger
+        // the first instant of this connection's grid at or after the oldest queued message: it waits < period
+        long period = flushPeriod(max);
         long oldest = queue.peek().enqueuedNanos;
-        long deadline = oldest + Math.floorMod(gridPhaseNanos - oldest, lingerNanos);
+        long phase = flushGroup * (period / options.getFlushGroups());
+        long deadline = oldest + Math.floorMod(phase - oldest, period);
         if (deadline - now > 500_000L) {
           scheduler.linger(this, deadline);
           break;

@@ -37,7 +37,6 @@ final class FlushScheduler {
   private long lastTickMs;
   private boolean scheduled;
   private int bursts;
-  private long burstSeq;
 
   FlushScheduler(Context context, BridgeMetrics metrics, int maxBatchMessages) {
     this.context = context;
@@ -66,9 +65,7 @@ final class FlushScheduler {
 
   /** A hand-off burst starts: marks wait for {@link #endBurst()}. */
   void beginBurst() {
-    if (bursts++ == 0) {
-      burstSeq++;
-    }
+    bursts++;
   }
 
   /** The burst ends: everything it marked is flushed now. */
@@ -76,11 +73,6 @@ final class FlushScheduler {
     if (--bursts == 0 && !dirty.isEmpty()) {
       run();
     }
-  }
-
-  /** Number of the current (or latest) hand-off burst: connections count arrivals per burst. */
-  long burst() {
-    return burstSeq;
   }
 
   /** Flushes one connection now (drain handler, start). */

@@ -18,11 +18,12 @@ class BridgeOptionsTest {
     assertThat(defaults.getMaxBatchMessages()).isEqualTo(10);
     assertThat(defaults.getMaxBatchDelay()).isEqualTo(100);
     assertThat(defaults.getBatchLinger()).isEqualTo(35);
+    assertThat(defaults.getBatchFillWait()).isEqualTo(45);
     assertThat(defaults.getFlushGroups()).isEqualTo(4);
     assertThat(defaults.getHeartbeatInterval()).isEqualTo(25_000);
     assertThat(defaults.getPingTimeout()).isEqualTo(60_000);
     assertThat(BridgeOptions.fromJson(defaults.toJson()).toJson()).isEqualTo(defaults.toJson());
-    BridgeOptions custom = new BridgeOptions().setMaxQueueMessages(7).setBatchLinger(20).setFlushGroups(2).setOperatorToken("t").setAllowedOrigins(List.of("HTTPS://Ops.Example.com/"));
+    BridgeOptions custom = new BridgeOptions().setMaxQueueMessages(7).setBatchLinger(20).setBatchFillWait(30).setFlushGroups(2).setOperatorToken("t").setAllowedOrigins(List.of("HTTPS://Ops.Example.com/"));
     assertThat(BridgeOptions.fromJson(custom.toJson()).toJson()).isEqualTo(custom.toJson());
     assertThat(custom.getAllowedOrigins()).containsExactly("https://ops.example.com");
   }
@@ -47,6 +48,7 @@ class BridgeOptionsTest {
     assertThatThrownBy(() -> new BridgeOptions().setMaxBatchMessages(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setMaxQueueBytes(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setBatchLinger(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BridgeOptions().setBatchFillWait(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setFlushGroups(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setStreams(List.of("internal.agents.status"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setStreams(List.of("ops.control.drills"))).isInstanceOf(IllegalArgumentException.class);

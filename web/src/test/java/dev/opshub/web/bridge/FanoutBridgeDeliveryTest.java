@@ -160,6 +160,51 @@ class FanoutBridgeDeliveryTest {
         LongStream.rangeClosed(1, offsets(client.received(EVENTS)).size()).boxed().toList());
   }
 
+  @Test
+  void a_connection_whose_frames_fill_within_the_fill_wait_waits_for_full_frames(Vertx vertx) throws Exception {
+    // 2 messages every 40 ms: a 10-message frame is full 160 ms after its first message, within the 180 ms fill
+    // wait but not within the 140 ms linger. On the linger's grid no frame holds more than 8 (3.5 bursts per
+    // period); on the fill wait's grid 4.5 bursts: frames of 10 go when full, the others at the grid with 8
+    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140).setBatchFillWait(180)
+        .setStreams(List.of(EVENTS));
+    BridgeServer node = await(BridgeServer.deploy(vertx, options));
+    SockJsClient client = SockJsClient.open(vertx, node.port());
+    client.register(EVENTS);
+    int framesBefore = client.frames.size();
+    Streams stream = new Streams(vertx, EVENTS, 1);
+    int bursts = 60;
+    repeat(vertx, 40, bursts, () -> stream.burst(2, null, 0));
+    await(client.waitForReceived(EVENTS, 2 * bursts));
+    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
+    // the first frames go before the pace is known, the last one when the stream stops; a late timer can merge or
+    // split a burst now and then
+    List<Integer> steady = frames.subList(Math.min(3, frames.size()), Math.max(3, frames.size() - 1));
+    assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
+    assertThat(steady.stream().filter(n -> n == 10).count()).as("frames %s", frames).isGreaterThanOrEqualTo(steady.size() / 4);
+    assertThat(steady.stream().mapToInt(n -> n).average().orElse(0)).as("frames %s", frames).isGreaterThan(8.5);
+    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(LongStream.rangeClosed(1, 2 * bursts).boxed().toList());
+  }
+
+  @Test
+  void a_connection_whose_frames_would_not_fill_in_time_keeps_the_linger(Vertx vertx) throws Exception {
+    // 1 message every 40 ms: a full frame would take 360 ms, beyond the 300 ms fill wait, so frames go at the 100 ms
+    // linger with 2 or 3 messages (on the fill wait's grid they would hold 7 or 8)
+    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(100).setBatchFillWait(300)
+        .setStreams(List.of(EVENTS));
+    BridgeServer node = await(BridgeServer.deploy(vertx, options));
+    SockJsClient client = SockJsClient.open(vertx, node.port());
+    client.register(EVENTS);
+    int framesBefore = client.frames.size();
+    Streams stream = new Streams(vertx, EVENTS, 1);
+    int messages = 60;
+    repeat(vertx, 40, messages, () -> stream.publish(null, new JsonObject()));
+    await(client.waitForReceived(EVENTS, messages));
+    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
+    assertThat(frames.stream().filter(n -> n >= 2).count()).as("frames %s (it lingers)", frames).isGreaterThanOrEqualTo(frames.size() / 2);
+    assertThat(frames.stream().filter(n -> n >= 5).count()).as("frames %s (no frame waits for a fill)", frames).isZero();
+    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(LongStream.rangeClosed(1, messages).boxed().toList());
+  }
+
   /** A client that stops reading behind small socket buffers fills its queue. */
   private static BridgeOptions stallable() {
     return new BridgeOptions().setSendBufferSize(4096).setMaxQueueMessages(20).setMaxQueueBytes(1 << 20)
