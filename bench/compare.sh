@@ -17,8 +17,9 @@
 #         last epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness); opshub runs
 #         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
 #   ramp  stock bridge only, 1,000 connections x 20 and 50 msg/s: where the baseline breaks
-#   linger opshub only, scenario a again with the bridge's batchLinger at 45 and 50 ms (default 35): fuller frames,
-#         fewer socket writes, less CPU, longer waits (the CPU/latency trade-off in docs/BENCHMARKS.md)
+#   linger opshub only, scenario a again with the bridge's batchFillWait at 0 (every busy connection on the 35 ms
+#         linger) and 50 ms (default 45): emptier or fuller frames, more or fewer socket writes, more or less CPU,
+#         shorter or longer waits (the CPU/latency trade-off in docs/BENCHMARKS.md)
 #
 # JVM flags: both servers get the same SERVER_JVM_OPTS (default below), the client CLIENT_JVM_OPTS. The servers' heap
 # is fixed and pre-touched (-Xms = -Xmx, AlwaysPreTouch) so that RSS growth measures memory the server holds on to
@@ -181,10 +182,10 @@ if has d; then
   run_one d stock 1000 100 "$D_DURATION" --stall 1 --stall-for "$D_STALL"
 fi
 if has linger; then
-  for linger in 45 50; do
-    echo "{\"bridge\":{\"batchLinger\":$linger}}" >"$OUT/hub-linger$linger.json"
-    HUB_EXTRA_ARGS=(--config "$OUT/hub-linger$linger.json")
-    run_one "a-linger$linger" opshub 1000 200 "$DURATION"
+  for fill in 0 50; do
+    echo "{\"bridge\":{\"batchFillWait\":$fill}}" >"$OUT/hub-fill$fill.json"
+    HUB_EXTRA_ARGS=(--config "$OUT/hub-fill$fill.json")
+    run_one "a-fill$fill" opshub 1000 200 "$DURATION"
   done
   HUB_EXTRA_ARGS=()
 fi
@@ -202,7 +203,7 @@ for f in "$OUT"/*.server.log; do
 done
 reports=()
 for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock \
-    a-linger45-opshub a-linger50-opshub; do
+    a-fill0-opshub a-fill50-opshub; do
   [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")
 done
 if [ ${#reports[@]} -gt 0 ]; then
