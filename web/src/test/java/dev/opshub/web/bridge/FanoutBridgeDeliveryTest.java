@@ -138,17 +138,8 @@ class FanoutBridgeDeliveryTest {
     // frames are written only when full (the linger is far away): bursts of 3 every 20 ms reach 12 queued messages;
     // the frame takes the 9 older ones and the newest burst starts the next frame. Cutting at 10 would leave one
     // message of a burst behind, and every later frame would wait one burst longer for its oldest message.
-    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(2_000).setBatchLinger(2_000).setFlushGroups(1)
-        .setStreams(List.of(EVENTS));
-    BridgeServer node = await(BridgeServer.deploy(vertx, options));
-    SockJsClient client = SockJsClient.open(vertx, node.port());
-    client.register(EVENTS);
-    int framesBefore = client.frames.size();
-    Streams stream = new Streams(vertx, EVENTS, 1);
-    int bursts = 40;
-    repeat(vertx, 20, bursts, () -> stream.burst(3, null, 0));
-    await(client.waitForReceived(EVENTS, 3 * bursts - 3));
-    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
+    List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(2_000).setBatchLinger(2_000)
+        .setFlushGroups(1), 20, 40, 3);
     // a burst is handed to the connection's event loop in one piece unless that loop ran between two of its
     // messages; at least half the frames hold whole bursts (without the rule: almost none)
     long whole = frames.stream().filter(n -> n % 3 == 0).count();
@@ -156,8 +147,6 @@ class FanoutBridgeDeliveryTest {
     assertThat(whole).as("frames %s", frames).isGreaterThanOrEqualTo(frames.size() / 2);
     // batching still happens (a late timer may merge two bursts into one hand-off: frames of 6 then, still whole)
     assertThat(frames.stream().filter(n -> n >= 6 && n % 3 == 0).count()).as("frames %s", frames).isGreaterThanOrEqualTo(5);
-    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(
-        LongStream.rangeClosed(1, offsets(client.received(EVENTS)).size()).boxed().toList());
   }
 
   @Test
@@ -165,44 +154,43 @@ class FanoutBridgeDeliveryTest {
     // 2 messages every 40 ms: a 10-message frame is full 160 ms after its first message, within the 180 ms fill
     // wait but not within the 140 ms linger. On the linger's grid no frame holds more than 8 (3.5 bursts per
     // period); on the fill wait's grid 4.5 bursts: frames of 10 go when full, the others at the grid with 8
-    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140).setBatchFillWait(180)
-        .setStreams(List.of(EVENTS));
-    BridgeServer node = await(BridgeServer.deploy(vertx, options));
-    SockJsClient client = SockJsClient.open(vertx, node.port());
-    client.register(EVENTS);
-    int framesBefore = client.frames.size();
-    Streams stream = new Streams(vertx, EVENTS, 1);
-    int bursts = 60;
-    repeat(vertx, 40, bursts, () -> stream.burst(2, null, 0));
-    await(client.waitForReceived(EVENTS, 2 * bursts));
-    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
+    List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140)
+        .setBatchFillWait(180), 40, 60, 2);
     // the first frames go before the pace is known, the last one when the stream stops; a late timer can merge or
     // split a burst now and then
     List<Integer> steady = frames.subList(Math.min(3, frames.size()), Math.max(3, frames.size() - 1));
     assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
     assertThat(steady.stream().filter(n -> n == 10).count()).as("frames %s", frames).isGreaterThanOrEqualTo(steady.size() / 4);
     assertThat(steady.stream().mapToInt(n -> n).average().orElse(0)).as("frames %s", frames).isGreaterThan(8.5);
-    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(LongStream.rangeClosed(1, 2 * bursts).boxed().toList());
   }
 
   @Test
   void a_connection_whose_frames_would_not_fill_in_time_keeps_the_linger(Vertx vertx) throws Exception {
     // 1 message every 40 ms: a full frame would take 360 ms, beyond the 300 ms fill wait, so frames go at the 100 ms
     // linger with 2 or 3 messages (on the fill wait's grid they would hold 7 or 8)
-    BridgeOptions options = new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(100).setBatchFillWait(300)
-        .setStreams(List.of(EVENTS));
-    BridgeServer node = await(BridgeServer.deploy(vertx, options));
+    List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(100)
+        .setBatchFillWait(300), 40, 60, 1);
+    assertThat(frames.stream().filter(n -> n >= 2).count()).as("frames %s (it lingers)", frames).isGreaterThanOrEqualTo(frames.size() / 2);
+    assertThat(frames.stream().filter(n -> n >= 5).count()).as("frames %s (no frame waits for a fill)", frames).isZero();
+  }
+
+  /**
+   * Publishes {@code bursts} bursts of {@code size} messages on {@link #EVENTS}, one every {@code periodMs}, to one
+   * client of a node with {@code options}; checks that every message arrived once and in order and returns the
+   * sizes of the frames that carried them.
+   */
+  private static List<Integer> framesOfBursts(Vertx vertx, BridgeOptions options, long periodMs, int bursts, int size)
+      throws Exception {
+    BridgeServer node = await(BridgeServer.deploy(vertx, options.setStreams(List.of(EVENTS))));
     SockJsClient client = SockJsClient.open(vertx, node.port());
     client.register(EVENTS);
     int framesBefore = client.frames.size();
     Streams stream = new Streams(vertx, EVENTS, 1);
-    int messages = 60;
-    repeat(vertx, 40, messages, () -> stream.publish(null, new JsonObject()));
-    await(client.waitForReceived(EVENTS, messages));
-    List<Integer> frames = List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
-    assertThat(frames.stream().filter(n -> n >= 2).count()).as("frames %s (it lingers)", frames).isGreaterThanOrEqualTo(frames.size() / 2);
-    assertThat(frames.stream().filter(n -> n >= 5).count()).as("frames %s (no frame waits for a fill)", frames).isZero();
-    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(LongStream.rangeClosed(1, messages).boxed().toList());
+    repeat(vertx, periodMs, bursts, () -> stream.burst(size, null, 0));
+    await(client.waitForReceived(EVENTS, bursts * size));
+    assertThat(offsets(client.received(EVENTS))).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, (long) bursts * size).boxed().toList());
+    return List.copyOf(client.frames.subList(framesBefore, client.frames.size()));
   }
 
   /** A client that stops reading behind small socket buffers fills its queue. */
