@@ -36,7 +36,7 @@ final class BridgeConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeConnection.class);
   private static final byte[] PONG = SockJs.element(new JsonObject().put("type", "pong"));
-  /** Arrivals (hand-off bursts with live messages) per linger window from which a connection counts as busy. */
+  /** Arrivals (bursts with live messages) per linger window from which a connection counts as busy. */
   private static final int BUSY_ARRIVALS = 2;
   /**
    * Messages arriving within this long of a burst's first one belong to that burst. Two messages published together
@@ -553,11 +553,6 @@ final class BridgeConnection {
   }
 
   /**
-   * More messages are expected within the linger: live messages arrived in at least {@link #BUSY_ARRIVALS}
-   * separate hand-off bursts in the current or the previous linger-long window (about 60 bursts/s and more with the
-   * default 35 ms linger).
-   */
-  /**
    * A new burst arrives: folds the previous one into the smoothed burst interval and size. A gap longer than two
    * lingers is a pause in the traffic, not an interval of it.
    */
@@ -577,8 +572,8 @@ final class BridgeConnection {
 
   /**
    * The flush period of a busy connection: the fill wait when bursts like the recent ones, at their recent pace,
-   * fill a frame within it (2 messages every 10 ms: 5 bursts, the last 40 ms after the first, so on a 50 ms grid
-   * nearly every frame goes the moment it fills), else the linger (at 1 message every 10 ms a frame would need
+   * fill a frame within it (2 messages every 10 ms: 5 bursts, the last 40 ms after the first: on a 45 ms grid a
+   * frame goes the moment it fills, or with 8 when the grid instant comes first), else the linger (at 1 message every 10 ms a frame would need
    * 90 ms: waiting longer would only add latency). Bursts are counted whole, with a tenth of a burst of tolerance
    * for the smoothing.
    */
@@ -590,6 +585,11 @@ final class BridgeConnection {
     return (bursts - 1) * burstIntervalNanos < fillWaitNanos ? fillWaitNanos : lingerNanos;
   }
 
+  /**
+   * More messages are expected within the linger: live messages arrived in at least {@link #BUSY_ARRIVALS}
+   * separate bursts in the current or the previous linger-long window (about 60 bursts/s and more with the default
+   * 35 ms linger).
+   */
   private boolean busy() {
     return previousWindowCount >= BUSY_ARRIVALS || windowCount >= BUSY_ARRIVALS;
   }
