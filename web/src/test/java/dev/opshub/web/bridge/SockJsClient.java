@@ -57,8 +57,15 @@ final class SockJsClient {
     if (origin != null) {
       connect.addHeader("Origin", origin);
     }
-    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
-    return client.connect(connect).map(ws -> new SockJsClient(client, ws));
+    // connect from an event-loop context, so the handlers are set by the time the connection's first frame is read:
+    // called from the test thread, the connect future could complete (and the server's "o" frame arrive, with no
+    // handler yet to take it) before map() attached its callback on this thread; one test waited 20 s for an "o"
+    Promise<SockJsClient> connected = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> {
+      WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+      client.connect(connect).map(ws -> new SockJsClient(client, ws)).onComplete(connected);
+    });
+    return connected.future();
   }
 
   /** Connects and waits for the SockJS open frame. */
