@@ -103,7 +103,6 @@ final class BridgeConnection {
   /** Start of the newest burst (arrivals within {@link #BURST_SPAN_NANOS} of it), and its live messages so far. */
   private long lastBurstNanos;
   private int burstLiveMessages;
-  private boolean burstsSeen;
   /** Smoothed interval between bursts (ns) and live messages per burst; 0 until measured. */
   private double burstIntervalNanos;
   private double messagesPerBurst;
@@ -557,7 +556,7 @@ final class BridgeConnection {
    * lingers is a pause in the traffic, not an interval of it.
    */
   private void noteBurst(long now) {
-    if (burstsSeen && burstLiveMessages > 0) {
+    if (burstLiveMessages > 0) { // 0 before the first burst: no interval to fold yet
       long interval = now - lastBurstNanos;
       if (interval <= 2 * lingerNanos) {
         burstIntervalNanos = burstIntervalNanos == 0 ? interval : burstIntervalNanos + (interval - burstIntervalNanos) / 8;
@@ -565,7 +564,6 @@ final class BridgeConnection {
             ? burstLiveMessages : messagesPerBurst + (burstLiveMessages - messagesPerBurst) / 8;
       }
     }
-    burstsSeen = true;
     lastBurstNanos = now;
     burstLiveMessages = 0;
   }
