@@ -45,6 +45,8 @@ final class BridgeConnection {
    * a publish and the fill prediction see twice the bursts at half the size.
    */
   private static final long BURST_SPAN_NANOS = 3_000_000L;
+  /** The share of a frame a busy connection's pace must bring within the fill wait for its grid to take that period. */
+  private static final double FILL_FRACTION = 0.8;
 
   private final FanoutBridge bridge;
   private final ServerWebSocket ws;
@@ -569,18 +571,19 @@ final class BridgeConnection {
   }
 
   /**
-   * The flush period of a busy connection: the fill wait when bursts like the recent ones, at their recent pace,
-   * fill a frame within it (2 messages every 10 ms: 5 bursts, the last 40 ms after the first: on a 45 ms grid a
-   * frame goes the moment it fills, or with 8 when the grid instant comes first), else the linger (at 1 message every 10 ms a frame would need
-   * 90 ms: waiting longer would only add latency). Bursts are counted whole, with a tenth of a burst of tolerance
-   * for the smoothing.
+   * The flush period of a busy connection: the fill wait when the recent pace (messages per burst over the burst
+   * interval) brings at least {@link #FILL_FRACTION} of a frame within it (200 messages/s: 9 in 45 ms, so frames of 9
+   * or 10, and a frame that fills before its grid instant goes at once), else the linger (100 messages/s would give
+   * 4.5: waiting longer would mostly add latency). The pace, not a count of whole bursts, decides: two messages every
+   * 10 ms and one every 5 ms fill a frame alike, and a burst now and then split in two (a late timer, a hand-off
+   * over two event-loop turns) must not flip the period.
    */
   private long flushPeriod(int max) {
-    if (fillWaitNanos == 0 || burstIntervalNanos <= 0 || messagesPerBurst < 1) {
+    if (fillWaitNanos == 0 || burstIntervalNanos <= 0 || messagesPerBurst <= 0) {
       return lingerNanos;
     }
-    double bursts = Math.ceil(max / messagesPerBurst - 0.1);
-    return (bursts - 1) * burstIntervalNanos < fillWaitNanos ? fillWaitNanos : lingerNanos;
+    double perFillWait = messagesPerBurst * fillWaitNanos / burstIntervalNanos;
+    return perFillWait >= FILL_FRACTION * max ? fillWaitNanos : lingerNanos;
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.opshub.web.bridge;
 
 import io.vertx.core.Context;
+import io.vertx.core.Timer;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Flushes the connections of one event loop. Used on that event loop only.
@@ -12,7 +15,9 @@ import java.util.ArrayList;
  *       lone message waits for nothing. Outside a burst (replies, errors, drain) a mark posts one flush task.</li>
  *   <li>Connections whose partial batch lingers wait in a wheel of 1 ms slots driven by one timer for the whole
  *       event loop (not a timer per connection: at 200 msg/s on 1,000 connections that was 25,000 timers a
- *       second). Their new messages do not flush them again until the batch is full or the linger ends. Each
+ *       second), armed for the next slot that holds a connection, not every millisecond: connections of one flush
+ *       group share their grid instants, so the event loop wakes a few hundred times a second, not a thousand.
+ *       Their new messages do not flush them again until the batch is full or the linger ends. Each
  *       connection flushes on its own grid (see {@link BridgeConnection}), so the writes of many busy connections
  *       are spread evenly over time instead of all landing in the same millisecond.</li>
  *   <li>Every flush happens inside a run of {@link SharedFrames}: connections whose next frame holds the same
@@ -26,6 +31,7 @@ final class FlushScheduler {
   private static final long WHEEL_MASK = WHEEL_SLOTS - 1;
 
   private final Context context;
+  private final ContextInternal timers;
   private final SharedFrames frames;
   private ArrayList<BridgeConnection> dirty = new ArrayList<>();
   private ArrayList<BridgeConnection> spare = new ArrayList<>();
@@ -33,13 +39,17 @@ final class FlushScheduler {
   private final ArrayList<BridgeConnection>[] wheel = new ArrayList[WHEEL_SLOTS];
   private final ArrayList<BridgeConnection> due = new ArrayList<>();
   private int waiting;
-  private long tickTimer = -1;
+  /** The armed wake-up (null when nothing lingers) and the slot (ms) it is for. */
+  private Timer timer;
+  private long timerMs;
+  /** The last millisecond whose slot was processed. */
   private long lastTickMs;
   private boolean scheduled;
   private int bursts;
 
   FlushScheduler(Context context, BridgeMetrics metrics, int maxBatchMessages) {
     this.context = context;
+    this.timers = (ContextInternal) context;
     this.frames = new SharedFrames(metrics, maxBatchMessages);
     for (int i = 0; i < WHEEL_SLOTS; i++) {
       wheel[i] = new ArrayList<>();
@@ -87,22 +97,44 @@ final class FlushScheduler {
 
   /**
    * Holds {@code connection}'s partial batch until {@code deadlineNanos} (or until it is full). Deadlines go into a
-   * wheel of 1 ms slots; one periodic 1 ms timer per event loop runs while anything lingers.
+   * wheel of 1 ms slots; one timer per event loop is armed for the earliest slot that holds a connection.
    */
   void linger(BridgeConnection connection, long deadlineNanos) {
     if (connection.lingering) {
       return;
     }
     connection.lingering = true;
-    if (tickTimer == -1) {
-      lastTickMs = Math.floorDiv(System.nanoTime(), 1_000_000L);
-      tickTimer = context.owner().setPeriodic(1, 1, t -> onTick());
+    if (waiting == 0) {
+      lastTickMs = Math.floorDiv(System.nanoTime(), 1_000_000L) - 1;
     }
     // never into a slot already passed: it would wait a whole turn of the wheel
     long ms = Math.max(Math.floorDiv(deadlineNanos, 1_000_000L), lastTickMs + 1);
     connection.lingerDeadline = ms;
     wheel[(int) (ms & WHEEL_MASK)].add(connection);
     waiting++;
+    arm(ms);
+  }
+
+  /**
+   * Makes sure the timer fires within slot {@code ms} at the latest: at its middle, so a deadline anywhere in the
+   * slot is at most half a millisecond away (a connection half a millisecond early writes, it does not linger again).
+   */
+  private void arm(long ms) {
+    if (timer != null) {
+      if (timerMs <= ms) {
+        return;
+      }
+      timer.cancel();
+    }
+    Timer t = timers.timer(Math.max(1, ms * 1_000_000L + 500_000L - System.nanoTime()), TimeUnit.NANOSECONDS);
+    timer = t;
+    timerMs = ms;
+    t.onSuccess(v -> {
+      if (timer == t) {
+        timer = null;
+        onTick();
+      }
+    });
   }
 
   private void onTick() {
@@ -132,9 +164,17 @@ final class FlushScheduler {
     if (!due.isEmpty()) {
       flushAll(due, false);
     }
-    if (waiting == 0 && tickTimer != -1) {
-      context.owner().cancelTimer(tickTimer);
-      tickTimer = -1;
+    // the next slot holding anything (flushing may have added lingering connections and armed the timer already)
+    if (waiting > 0) {
+      for (long ms = nowMs + 1; ms <= nowMs + WHEEL_SLOTS; ms++) {
+        if (!wheel[(int) (ms & WHEEL_MASK)].isEmpty()) {
+          arm(ms);
+          break;
+        }
+      }
+    } else if (timer != null) {
+      timer.cancel();
+      timer = null;
     }
   }
 

@@ -165,6 +165,18 @@ class FanoutBridgeDeliveryTest {
   }
 
   @Test
+  void the_pace_decides_the_fill_wait_not_whole_bursts(Vertx vertx) throws Exception {
+    // 1 message every 22 ms: 8.6 in the 190 ms fill wait (above 8, four fifths of a frame), so the fill wait's grid
+    // (frames of 8 and 9); counting whole bursts to a full frame (9 x 22 = 198 ms) would keep the 140 ms linger
+    // (frames of 6 and 7)
+    List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140)
+        .setBatchFillWait(190), 22, 100, 1);
+    List<Integer> steady = frames.subList(Math.min(3, frames.size()), Math.max(3, frames.size() - 1));
+    assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
+    assertThat(steady.stream().mapToInt(n -> n).average().orElse(0)).as("frames %s", frames).isGreaterThan(7.5);
+  }
+
+  @Test
   void a_connection_whose_frames_would_not_fill_in_time_keeps_the_linger(Vertx vertx) throws Exception {
     // 1 message every 40 ms: a full frame would take 360 ms, beyond the 300 ms fill wait, so frames go at the 100 ms
     // linger with 2 or 3 messages (on the fill wait's grid they would hold 7 or 8)
