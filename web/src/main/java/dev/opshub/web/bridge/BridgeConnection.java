@@ -1,6 +1,9 @@
 package dev.opshub.web.bridge;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -63,6 +67,8 @@ final class BridgeConnection {
 
   /** Where complete WebSocket frames go (below the encoder), or null to write through the WebSocket API. */
   private final ChannelHandlerContext raw;
+  /** The channel's socket when frames may be sent to it directly while nothing is pending, else null. */
+  private final Socket direct;
 
   /** Set by {@link FlushScheduler}. */
   boolean dirty;
@@ -122,6 +128,7 @@ final class BridgeConnection {
     long fillWait = TimeUnit.MILLISECONDS.toNanos(Math.min(options.getBatchFillWait(), options.getMaxBatchDelay()));
     this.fillWaitNanos = lingerNanos > 0 && fillWait > lingerNanos ? fillWait : 0;
     this.raw = RawFrames.encoderContext(ws);
+    this.direct = raw == null ? null : RawFrames.directSocket(raw);
     this.flushGroup = ThreadLocalRandom.current().nextInt(options.getFlushGroups());
     this.tokens = options.getMaxInboundPerSecond();
     this.lastBurstNanos = System.nanoTime() - 2 * BURST_SPAN_NANOS;
@@ -686,12 +693,35 @@ final class BridgeConnection {
 
   private void writeFrame(int n, long nowNanos) {
     if (raw != null) {
-      raw.writeAndFlush(scheduler.frames().takeRaw(queue, n, raw.alloc()), raw.voidPromise());
+      writeRaw(scheduler.frames().takeShared(queue, n, raw.alloc()));
     } else {
       // a text frame from shared bytes: the public API would need a String per frame
       ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, scheduler.frames().takePayload(queue, n), true));
     }
     lastWriteNanos = nowNanos;
+  }
+
+  /**
+   * Writes a shared complete frame: straight to the socket when the channel has nothing pending (so nothing written
+   * earlier is overtaken), the rest, if the socket takes less (or the direct way is not available), through the
+   * pipeline below the encoder, which queues it and follows the channel's writability as for any write.
+   */
+  private void writeRaw(ByteBuf frame) {
+    int length = frame.readableBytes();
+    int sent = 0;
+    if (direct != null && frame.hasMemoryAddress() && raw.channel().eventLoop().inEventLoop()) {
+      ChannelOutboundBuffer pending = raw.channel().unsafe().outboundBuffer();
+      if (pending != null && pending.totalPendingWriteBytes() == 0) {
+        try {
+          sent = direct.sendAddress(frame.memoryAddress(), frame.readerIndex(), frame.writerIndex());
+        } catch (IOException e) {
+          sent = 0; // the pipeline's write below meets the same error and closes the channel the usual way
+        }
+      }
+    }
+    if (sent < length) {
+      raw.writeAndFlush(frame.retainedSlice(frame.readerIndex() + sent, length - sent), raw.voidPromise());
+    }
   }
 
   private void writeText(String text) {
@@ -749,6 +779,10 @@ final class BridgeConnection {
       bridge.unsubscribe(sub);
     }
     bridge.connectionClosed(this);
+  }
+
+  boolean writesDirectly() {
+    return direct != null;
   }
 
   boolean isClosed() {

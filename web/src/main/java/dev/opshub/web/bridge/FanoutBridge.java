@@ -216,6 +216,11 @@ public final class FanoutBridge {
     return connections.size();
   }
 
+  /** Open connections whose frames go straight to their socket (epoll, no TLS); for tests. */
+  long directConnections() {
+    return connections.stream().filter(BridgeConnection::writesDirectly).count();
+  }
+
   /** Distinct event loops the open connections live on (they spread over the HTTP server instances). */
   public int eventLoops() {
     return (int) connections.stream().map(c -> c.context() instanceof ContextInternal ci ? ci.nettyEventLoop() : c.context())

@@ -1,6 +1,11 @@
 package dev.opshub.web.bridge;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -8,14 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
+import java.util.Map;
 
 /**
  * Finds where a server WebSocket's encoded frames enter its Netty pipeline: the context of its WebSocket frame
- * encoder. A complete frame written there ({@link SharedFrames#takeRaw}) goes to the socket exactly as the encoder's
+ * encoder. A complete frame written there ({@link SharedFrames#takeShared}) goes to the socket exactly as the encoder's
  * output would (through TLS, if any), so one encoded frame can be written to many sockets without a copy per
  * socket. vertx-web hands out a wrapper of the core WebSocket without an accessor for it; the wrapper's delegate is
  * read once by reflection. When anything here is not as expected the bridge writes through the public API instead
  * (one copy per socket), and says so once in the log.
+ *
+ * <p>On the epoll transport, with nothing between the encoder and the socket that handles writes (no TLS), a frame
+ * can go further still: straight to the socket ({@link #directSocket}) whenever the channel has nothing pending, so
+ * the usual case (the socket takes the whole frame) costs one {@code send} and no outbound-buffer entry, promise or
+ * buffer duplicate per socket; whatever the socket does not take goes through the pipeline as before.
  */
 final class RawFrames {
 
@@ -46,6 +57,32 @@ final class RawFrames {
     }
     warnOnce("no WebSocket frame encoder found for " + ws.getClass().getName());
     return null;
+  }
+
+  /**
+   * The socket of {@code encoder}'s channel when frames may be written to it directly: an epoll channel and no
+   * outbound handler between the encoder and the socket (TLS, traffic shaping, idle-state tracking of writes);
+   * else null. The classes checked are Netty's public epoll and unix-socket API; on another transport (NIO,
+   * io_uring) this is simply null.
+   */
+  static Socket directSocket(ChannelHandlerContext encoder) {
+    try {
+      Channel channel = encoder.channel();
+      if (!(channel instanceof EpollSocketChannel epoll) || !(epoll.fd() instanceof Socket socket)) {
+        return null;
+      }
+      for (Map.Entry<String, ChannelHandler> e : encoder.pipeline()) {
+        if (e.getValue() == encoder.handler()) {
+          return socket;
+        }
+        if (e.getValue() instanceof ChannelOutboundHandler) {
+          return null;
+        }
+      }
+      return null;
+    } catch (LinkageError | RuntimeException e) {
+      return null; // no epoll classes on the class path
+    }
   }
 
   private static void warnOnce(String why) {

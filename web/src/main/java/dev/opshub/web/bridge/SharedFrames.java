@@ -10,9 +10,10 @@ import java.util.Arrays;
  * Builds the outbound frames of one event loop. A frame {@code a[e1,..,en]} is assembled from the shared encoded
  * elements; when another connection's frame holds the very same elements (same messages, same order — the usual
  * case when many dashboards watch the same streams) the bytes already built are written again: one encoded
- * WebSocket frame, one direct buffer, many sockets (each write holds a retained duplicate, released by Netty once
- * written). Frames are only shared within one flush run ({@link #begin()}..{@link #end()}), so nothing is held
- * between runs. Delivery counters are added to the meters once per run.
+ * WebSocket frame, one direct buffer, many sockets (straight to each socket, or, for what a socket does not take at
+ * once, a retained slice through its pipeline, released by Netty once written). Frames are only shared within one
+ * flush run ({@link #begin()}..{@link #end()}), so nothing is held between runs. Delivery counters are added to the
+ * meters once per run.
  */
 final class SharedFrames {
 
@@ -68,10 +69,11 @@ final class SharedFrames {
 
   /**
    * Takes the next {@code n} entries of {@code queue} as one complete WebSocket text frame (unmasked, as a server
-   * sends it) to be written below the WebSocket encoder; the caller owns the returned buffer (a retained duplicate).
-   * Called between {@link #begin()} and {@link #end()} only (every flush is, through {@link FlushScheduler}).
+   * sends it) to be written below the WebSocket encoder. The buffer stays this object's: it is valid until the run
+   * ends, and a caller that hands it to Netty passes a retained duplicate or slice. Called between {@link #begin()}
+   * and {@link #end()} only (every flush is, through {@link FlushScheduler}).
    */
-  ByteBuf takeRaw(ConnectionQueue queue, int n, ByteBufAllocator alloc) {
+  ByteBuf takeShared(ConnectionQueue queue, int n, ByteBufAllocator alloc) {
     int slot = find(queue, n);
     if (slot < 0) {
       slot = next;
@@ -101,9 +103,8 @@ final class SharedFrames {
       counts[slot] = n;
       encodings++;
     }
-    ByteBuf frame = frames[slot];
     sample(queue, n);
-    return frame.retainedDuplicate();
+    return frames[slot];
   }
 
   /** The slot holding a frame of exactly the next {@code n} elements of {@code queue}, or -1. */
