@@ -87,6 +87,12 @@ final class ConnectionQueue {
     return size <= (maxMessages + allowanceMessages) / 2 && bytes <= (maxBytes + allowanceBytes) / 2;
   }
 
+  /** Reads the fields an append touches (see {@link HandOff}). */
+  int warm() {
+    Entry last = tail;
+    return size + (last == null ? 0 : last.bytes.length);
+  }
+
   Entry peek() {
     return head;
   }
