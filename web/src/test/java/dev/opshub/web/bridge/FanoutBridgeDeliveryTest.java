@@ -149,6 +149,14 @@ class FanoutBridgeDeliveryTest {
     assertThat(frames.stream().filter(n -> n >= 6 && n % 3 == 0).count()).as("frames %s", frames).isGreaterThanOrEqualTo(5);
   }
 
+  /**
+   * The frames of a timed stream in steady state: the first ones go before the pace is known, the last one when the
+   * stream stops (a late timer can still merge or split a burst now and then).
+   */
+  private static List<Integer> steady(List<Integer> frames) {
+    return frames.subList(Math.min(3, frames.size()), Math.max(Math.min(3, frames.size()), frames.size() - 1));
+  }
+
   @Test
   void a_connection_whose_frames_fill_within_the_fill_wait_waits_for_full_frames(Vertx vertx) throws Exception {
     // 2 messages every 40 ms: a 10-message frame is full 160 ms after its first message, within the 180 ms fill
@@ -156,9 +164,7 @@ class FanoutBridgeDeliveryTest {
     // period); on the fill wait's grid 4.5 bursts: frames of 10 go when full, the others at the grid with 8
     List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140)
         .setBatchFillWait(180), 40, 60, 2);
-    // the first frames go before the pace is known, the last one when the stream stops; a late timer can merge or
-    // split a burst now and then
-    List<Integer> steady = frames.subList(Math.min(3, frames.size()), Math.max(3, frames.size() - 1));
+    List<Integer> steady = steady(frames);
     assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
     assertThat(steady.stream().filter(n -> n == 10).count()).as("frames %s", frames).isGreaterThanOrEqualTo(steady.size() / 4);
     assertThat(steady.stream().mapToInt(n -> n).average().orElse(0)).as("frames %s", frames).isGreaterThan(8.5);
@@ -171,7 +177,7 @@ class FanoutBridgeDeliveryTest {
     // (frames of 6 and 7)
     List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(140)
         .setBatchFillWait(190), 22, 100, 1);
-    List<Integer> steady = frames.subList(Math.min(3, frames.size()), Math.max(3, frames.size() - 1));
+    List<Integer> steady = steady(frames);
     assertThat(frames).as("frames %s", frames).allMatch(n -> n <= 10);
     assertThat(steady.stream().mapToInt(n -> n).average().orElse(0)).as("frames %s", frames).isGreaterThan(7.5);
   }
