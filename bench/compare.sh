@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the opshub bridge beside the stock vertx-web SockJS bridge, scenario by scenario, with one load client.
 #
-#   bench/compare.sh [--quick] [--only a,b,c,d,ramp,linger] [--servers opshub,stock] [--out DIR] [--port P] [--no-build]
+#   bench/compare.sh [--quick] [--only a,b,c,d,ramp,linger] [--servers opshub,stock,floor] [--out DIR] [--port P] [--no-build]
 #
 # For each scenario it starts ONE server (never two at once), waits for /eventbus/info, runs
 # bench/target/opshub-bench.jar against it with --server-pid (server CPU per 100k deliveries, RSS start/peak/end),
@@ -12,7 +12,8 @@
 # Scenarios (issue 3), 200-byte pad:
 #   a     1,000 connections x 200 msg/s = 200,000 deliveries/s
 #   b     1,000 connections x  10 msg/s
-#   c    10,000 connections x  10 msg/s (RSS)
+#   c    10,000 connections x  10 msg/s (RSS); then the same load on loopback TCP alone ("floor": bench/floor/
+#         loopback_floor.c, compiled with cc when there is one): what the kernel costs without JVM, WebSocket or bridge
 #   d     1,000 connections x 100 msg/s for 60 s; one connection stops reading for 30 s, then reconnects with its
 #         last epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness); opshub runs
 #         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
@@ -38,7 +39,7 @@ STOCK_INSTANCES=${STOCK_INSTANCES:-$(nproc)}
 
 QUICK=0
 ONLY="a,b,c,d,ramp,linger"
-SERVERS="opshub,stock"
+SERVERS="opshub,stock,floor"
 OUT="$ROOT/bench/target/compare-$(date -u +%Y%m%dT%H%M%SZ)"
 PORT=${PORT:-18480}
 BUILD=1
@@ -51,7 +52,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift ;;
     --port) PORT="$2"; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
   shift
@@ -152,6 +153,20 @@ run_one() { # scenario server conns rate duration [extra client args...]
   SERVER_PID=""
 }
 
+# Scenario c's floor: the same connections, rate and frame size on loopback TCP from a small C program (one thread
+# sending, one reading; no JVM, WebSocket or bridge), so the table shows what the kernel alone costs on this machine
+# in this period. Needs a C compiler (cc); without one it is skipped with a message.
+run_floor() { # conns rate
+  [[ ",$SERVERS," == *",floor,"* ]] || return 0
+  local cc; cc=$(command -v cc || command -v gcc || true)
+  if [ -z "$cc" ]; then log "scenario c floor: no C compiler (cc or gcc) on this machine, skipped"; return 0; fi
+  "$cc" -O2 -o "$OUT/jars/loopback_floor" "$ROOT/bench/floor/loopback_floor.c" || { log "scenario c floor: compile failed"; return 0; }
+  log "scenario c floor (bench/floor/loopback_floor.c): $1 connections x $2 msg/s, 372-byte frames"
+  timeout --kill-after=10 $((DURATION + 120)) "$OUT/jars/loopback_floor" "$1" "$2" 372 5 "$DURATION" \
+    >"$OUT/c-floor.txt" 2>&1 || log "loopback_floor exited with $?"
+  cat "$OUT/c-floor.txt" >&2 || true
+}
+
 {
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
   echo "- cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -173,6 +188,7 @@ if has b; then run_one b opshub 1000 10 "$DURATION"; run_one b stock 1000 10 "$D
 if has c; then
   run_one c opshub "$C_CONNS" 10 "$DURATION" --connect-timeout 240
   run_one c stock "$C_CONNS" 10 "$DURATION" --connect-timeout 240
+  run_floor "$C_CONNS" 10
 fi
 if has d; then
   echo "$HUB_D_CONFIG_JSON" >"$OUT/hub-d.json"
@@ -206,8 +222,11 @@ for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ram
     a-fill0-opshub a-fill50-opshub; do
   [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")
 done
-if [ ${#reports[@]} -gt 0 ]; then
-  java -jar "$BENCH_JAR" table "${reports[@]}" >"$OUT/table.md"
-  cat "$OUT/machine.md" "$OUT/table.md"
+: >"$OUT/table.md"
+[ ${#reports[@]} -gt 0 ] && java -jar "$BENCH_JAR" table "${reports[@]}" >"$OUT/table.md"
+if [ -s "$OUT/c-floor.txt" ]; then
+  { echo; echo "Scenario c on loopback TCP alone (bench/floor/loopback_floor.c, same connections, rate and frame size):"
+    echo; sed 's/^/    /' "$OUT/c-floor.txt"; } >>"$OUT/table.md"
 fi
+[ -s "$OUT/table.md" ] && cat "$OUT/machine.md" "$OUT/table.md"
 log "results in $OUT"
