@@ -161,8 +161,10 @@ run_floor() { # conns rate
   local cc; cc=$(command -v cc || command -v gcc || true)
   if [ -z "$cc" ]; then log "scenario c floor: no C compiler (cc or gcc) on this machine, skipped"; return 0; fi
   "$cc" -O2 -o "$OUT/jars/loopback_floor" "$ROOT/bench/floor/loopback_floor.c" || { log "scenario c floor: compile failed"; return 0; }
-  log "scenario c floor (bench/floor/loopback_floor.c): $1 connections x $2 msg/s, 372-byte frames"
-  timeout --kill-after=10 $((DURATION + 120)) "$OUT/jars/loopback_floor" "$1" "$2" 372 5 "$DURATION" \
+  # a bench message on the wire: the pad plus 172 bytes (SockJS frame, bridge envelope, seq/ts, WebSocket header)
+  local frame=$((PAYLOAD + 172))
+  log "scenario c floor (bench/floor/loopback_floor.c): $1 connections x $2 msg/s, $frame-byte frames"
+  timeout --kill-after=10 $((DURATION + 120)) "$OUT/jars/loopback_floor" "$1" "$2" "$frame" 5 "$DURATION" \
     >"$OUT/c-floor.txt" 2>&1 || log "loopback_floor exited with $?"
   cat "$OUT/c-floor.txt" >&2 || true
 }
