@@ -12,8 +12,9 @@
 # Scenarios (issue 3), 200-byte pad:
 #   a     1,000 connections x 200 msg/s = 200,000 deliveries/s
 #   b     1,000 connections x  10 msg/s
-#   c    10,000 connections x  10 msg/s (RSS); then the same load on loopback TCP alone ("floor": bench/floor/
-#         loopback_floor.c, compiled with cc when there is one): what the kernel costs without JVM, WebSocket or bridge
+#   c    10,000 connections x  10 msg/s (RSS); then its floors ("floor", C programs compiled with cc when there is
+#         one): the same load on loopback TCP alone (bench/floor/loopback_floor.c) and from a SockJS server that does
+#         nothing but write the frames (bench/floor/sockjs_floor.c) to the same load client
 #   d     1,000 connections x 100 msg/s for 60 s; one connection stops reading for 30 s, then reconnects with its
 #         last epoch/offset (RSS growth, the others' p99, slow_consumer close, resume completeness); opshub runs
 #         with a history of 10,000 messages (HUB_D_CONFIG_JSON) so a 30 s gap is still resumable
@@ -121,6 +122,10 @@ start_server() { # server rate logfile -> sets SERVER_PID
       java $SERVER_JVM_OPTS -jar "$BENCH_JAR" stock-server --port "$PORT" \
         --rate "$rate" --payload "$PAYLOAD" --instances "$STOCK_INSTANCES" >"$logfile" 2>&1 &
       ;;
+    floor)
+      # exits by itself after the connect phase's bound, warm-up and measurement
+      "$OUT/jars/sockjs_floor" "$PORT" "$rate" "$PAYLOAD" $((WARMUP + DURATION + 300)) >"$logfile" 2>&1 &
+      ;;
   esac
   SERVER_PID=$!
   STARTED_PIDS+=("$SERVER_PID")
@@ -153,20 +158,29 @@ run_one() { # scenario server conns rate duration [extra client args...]
   SERVER_PID=""
 }
 
-# Scenario c's floor: the same connections, rate and frame size on loopback TCP from a small C program (one thread
-# sending, one reading; no JVM, WebSocket or bridge), so the table shows what the kernel alone costs on this machine
-# in this period. Needs a C compiler (cc); without one it is skipped with a message.
-run_floor() { # conns rate
-  [[ ",$SERVERS," == *",floor,"* ]] || return 0
+# Scenario c's floors, so each reference shows what this machine allows in the same period (needs a C compiler, cc;
+# without one they are skipped with a message):
+# - loopback: bench/floor/loopback_floor.c sends the same connections, rate and frame size over loopback TCP (one
+#   thread writing, one reading; no JVM, WebSocket or bridge): the kernel alone. Its output: c-loopback.txt.
+# - server "floor": bench/floor/sockjs_floor.c, a SockJS server that only writes each bench message to every
+#   connection (no JVM, no queues, no batching), measured with the same load client as the bridges: c-floor.json.
+build_floors() {
   local cc; cc=$(command -v cc || command -v gcc || true)
-  if [ -z "$cc" ]; then log "scenario c floor: no C compiler (cc or gcc) on this machine, skipped"; return 0; fi
-  "$cc" -O2 -o "$OUT/jars/loopback_floor" "$ROOT/bench/floor/loopback_floor.c" || { log "scenario c floor: compile failed"; return 0; }
+  if [ -z "$cc" ]; then log "scenario c floors: no C compiler (cc or gcc) on this machine, skipped"; return 1; fi
+  "$cc" -O2 -o "$OUT/jars/loopback_floor" "$ROOT/bench/floor/loopback_floor.c" \
+    && "$cc" -O2 -o "$OUT/jars/sockjs_floor" "$ROOT/bench/floor/sockjs_floor.c" \
+    || { log "scenario c floors: compile failed"; return 1; }
+}
+run_floors() { # conns rate
+  [[ ",$SERVERS," == *",floor,"* ]] || return 0
+  build_floors || return 0
   # a bench message on the wire: the pad plus 172 bytes (SockJS frame, bridge envelope, seq/ts, WebSocket header)
   local frame=$((PAYLOAD + 172))
-  log "scenario c floor (bench/floor/loopback_floor.c): $1 connections x $2 msg/s, $frame-byte frames"
+  log "scenario c on loopback TCP alone (bench/floor/loopback_floor.c): $1 connections x $2 msg/s, $frame-byte frames"
   timeout --kill-after=10 $((DURATION + 120)) "$OUT/jars/loopback_floor" "$1" "$2" "$frame" 5 "$DURATION" \
-    >"$OUT/c-floor.txt" 2>&1 || log "loopback_floor exited with $?"
-  cat "$OUT/c-floor.txt" >&2 || true
+    >"$OUT/c-loopback.txt" 2>&1 || log "loopback_floor exited with $?"
+  cat "$OUT/c-loopback.txt" >&2 || true
+  run_one c floor "$1" "$2" "$DURATION" --connect-timeout 240
 }
 
 {
@@ -190,7 +204,7 @@ if has b; then run_one b opshub 1000 10 "$DURATION"; run_one b stock 1000 10 "$D
 if has c; then
   run_one c opshub "$C_CONNS" 10 "$DURATION" --connect-timeout 240
   run_one c stock "$C_CONNS" 10 "$DURATION" --connect-timeout 240
-  run_floor "$C_CONNS" 10
+  run_floors "$C_CONNS" 10
 fi
 if has d; then
   echo "$HUB_D_CONFIG_JSON" >"$OUT/hub-d.json"
@@ -216,19 +230,24 @@ echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/m
 # the network transport each server logged (hub: --transport auto; stock server and load client: epoll where it loads)
 for f in "$OUT"/*.server.log; do
   [ -f "$f" ] || continue
+  [[ "$f" == *-floor.server.log ]] && continue   # the C floor server has no transport to choose
   t=$(grep -o -m1 -E 'network transport [a-z_]+|transport [a-z_]+\)' "$f" | awk '{print $NF}' | tr -d ')' || true)
   echo "- network transport of $(basename "$f" .server.log): ${t:-unknown}" >>"$OUT/machine.md"
 done
 reports=()
-for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock d-opshub d-stock ramp20-stock ramp50-stock \
+for f in a-opshub a-stock b-opshub b-stock c-opshub c-stock c-floor d-opshub d-stock ramp20-stock ramp50-stock \
     a-fill0-opshub a-fill50-opshub; do
   [ -f "$OUT/$f.json" ] && reports+=("$OUT/$f.json")
 done
 : >"$OUT/table.md"
 [ ${#reports[@]} -gt 0 ] && java -jar "$BENCH_JAR" table "${reports[@]}" >"$OUT/table.md"
-if [ -s "$OUT/c-floor.txt" ]; then
+if [ -f "$OUT/c-floor.json" ]; then
+  { echo; echo "c / floor: bench/floor/sockjs_floor.c, a SockJS server in C that only writes every message to every"
+    echo "connection (one frame per message, no batching), with the same load client."; } >>"$OUT/table.md"
+fi
+if [ -s "$OUT/c-loopback.txt" ]; then
   { echo; echo "Scenario c on loopback TCP alone (bench/floor/loopback_floor.c, same connections, rate and frame size):"
-    echo; sed 's/^/    /' "$OUT/c-floor.txt"; } >>"$OUT/table.md"
+    echo; sed 's/^/    /' "$OUT/c-loopback.txt"; } >>"$OUT/table.md"
 fi
 [ -s "$OUT/table.md" ] && cat "$OUT/machine.md" "$OUT/table.md"
 log "results in $OUT"
