@@ -117,8 +117,12 @@ public record LoadReport(String scenario, String label, String url, String addre
       b.append(String.format(Locale.ROOT, "  server pid %d  cpu %.2f s (kernel %.2f s) = %.3f s per 100k deliveries, RSS start %d MB, peak %d MB, end %d MB%n",
         server.pid, server.cpuSeconds, server.systemCpuSeconds, server.cpuSecondsPer100k, server.rssStartKb / 1024, server.rssPeakKb / 1024,
         server.rssEndKb / 1024));
-      b.append(String.format(Locale.ROOT, "  server heap  used %d -> %d MB, old generation %d -> %d MB (jstat, start -> end)%n",
-        server.heapUsedStartKb / 1024, server.heapUsedEndKb / 1024, server.oldGenStartKb / 1024, server.oldGenEndKb / 1024));
+      if (server.heapUsedStartKb < 0 || server.heapUsedEndKb < 0) {
+        b.append("  server heap  n/a (jstat could not read it: not a JVM, or no jstat)").append(System.lineSeparator());
+      } else {
+        b.append(String.format(Locale.ROOT, "  server heap  used %d -> %d MB, old generation %d -> %d MB (jstat, start -> end)%n",
+          server.heapUsedStartKb / 1024, server.heapUsedEndKb / 1024, server.oldGenStartKb / 1024, server.oldGenEndKb / 1024));
+      }
     }
     b.append(String.format(Locale.ROOT, "  client cpu   %.2f s; load average start %.2f, max %.2f, end %.2f (%d cpus)%n",
       clientCpuSeconds, load.start, load.max, load.end, load.cpus));
