@@ -646,10 +646,12 @@ final class BridgeConnection {
         break; // the drain handler calls flush again
       }
       int n = Math.min(queue.size(), max);
-      if (queue.size() > max && lastBurstMessages > 0 && lastBurstMessages < max && lingerNanos > 0 && busy()) {
-        // more than a frame: write the messages older than the newest burst and let that burst start the next
-        // frame. Cutting inside a burst would make every later full frame span one burst more (at 2 messages per
-        // 10 ms: 50 ms instead of 40 for its oldest message), and the frames would stay misaligned from then on.
+      if (queue.size() >= max && lastBurstMessages > 0 && lastBurstMessages < max && lingerNanos > 0 && busy()
+          && (queue.size() > max || newestBurstIncomplete(now))) {
+        // more than a frame (or a frame whose newest burst is still arriving): write the messages older than the
+        // newest burst and let that burst start the next frame. Cutting inside a burst would make every later full
+        // frame span one burst more (at 2 messages per 10 ms: 50 ms instead of 40 for its oldest message), and the
+        // frames would stay misaligned from then on.
         int older = queue.size() - lastBurstMessages;
         if (older > 0 && older < max) {
           n = older;
@@ -681,6 +683,16 @@ final class BridgeConnection {
         overflowTimer = -1;
       }
     }
+  }
+
+  /**
+   * The newest burst is probably still arriving: it began within the burst span and holds fewer messages than this
+   * connection's bursts usually do. A publish reaches a connection in pieces when its event loop takes the first
+   * message before the next one is handed over (frequent on a busy machine); a queue that one piece makes exactly
+   * full would otherwise be cut inside the publish.
+   */
+  private boolean newestBurstIncomplete(long now) {
+    return now - lastBurstNanos <= BURST_SPAN_NANOS && lastBurstMessages + 0.5 < messagesPerBurst;
   }
 
   /** The socket cannot take more now; a socket closed under us (its close handler not run yet) is cleaned up. */

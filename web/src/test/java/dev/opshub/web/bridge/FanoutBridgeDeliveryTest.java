@@ -189,7 +189,10 @@ class FanoutBridgeDeliveryTest {
     List<Integer> frames = framesOfBursts(vertx, new BridgeOptions().setMaxBatchDelay(1_000).setBatchLinger(100)
         .setBatchFillWait(300), 40, 60, 1);
     assertThat(frames.stream().filter(n -> n >= 2).count()).as("frames %s (it lingers)", frames).isGreaterThanOrEqualTo(frames.size() / 2);
-    assertThat(frames.stream().filter(n -> n >= 5).count()).as("frames %s (no frame waits for a fill)", frames).isZero();
+    // waiting for fills would make nearly every frame 7 or 8; a pause of the machine (a collection, a busy neighbour)
+    // can still put the messages of its length into one frame now and then
+    assertThat(frames.stream().filter(n -> n >= 5).count()).as("frames %s (no frame waits for a fill)", frames)
+        .isLessThanOrEqualTo(frames.size() / 10);
   }
 
   /**
