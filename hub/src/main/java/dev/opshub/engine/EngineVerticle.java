@@ -1,8 +1,9 @@
 package dev.opshub.engine;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.Headers;
-import dev.opshub.hub.NodeLocalMap;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  * role is active, the others wait as standby) and, while active, runs the single writer of every {@code ops.*}
  * stream: a {@link SequencedPublisher} with a new epoch, the {@link EngineHealthVerticle}, the domain engine and,
  * when asked, the {@link BenchPublisher}. It steps down (closing the publisher, undeploying those) when it is no
- * longer the leader. Elections are re-run on every membership change (local event {@link #MEMBERSHIP_CHANGED})
+ * longer the leader. Elections are re-run on every membership change (local event {@link Addresses#LOCAL_MEMBERSHIP_CHANGED})
  * and every {@link #RECHECK_MS}.
  *
  * <p>Config: {@code {"nodeId":..,"dataDir":"./data","autoDrills":false,"benchRate":0,"benchPayload":200}};
@@ -31,17 +32,10 @@ import java.util.function.Function;
  */
 public final class EngineVerticle extends VerticleBase {
 
-  /** Node-local address (published local-only) on which the hub signals a membership change. */
-  public static final String MEMBERSHIP_CHANGED = "opshub.local.membership";
-  /** Node-local address on which this verticle signals it became active or standby. */
-  public static final String ENGINE_CHANGED = "opshub.local.engine";
-  /** Cluster-wide map holding the greatest epoch given so far (so a new leader goes strictly higher). */
-  public static final String EPOCH_MAP = "opshub.engine";
   /** Safety net for missed membership events. */
   public static final long RECHECK_MS = 1_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
-  private static final String EPOCH_KEY = "epoch";
 
   private enum Phase { STANDBY, ACTIVATING, ACTIVE, DEACTIVATING }
 
@@ -66,8 +60,8 @@ public final class EngineVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
-    Future<Void> changes = vertx.eventBus().<Object>localConsumer(MEMBERSHIP_CHANGED, m -> evaluate()).completion();
+    vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
+    Future<Void> changes = vertx.eventBus().<Object>localConsumer(Addresses.LOCAL_MEMBERSHIP_CHANGED, m -> evaluate()).completion();
     // standby engines watch the active one's epoch, so a takeover always goes higher
     Future<Void> health = vertx.eventBus().<Object>consumer(Addresses.HEALTH, this::seeEpoch).completion();
     vertx.setPeriodic(RECHECK_MS, id -> evaluate());
@@ -79,7 +73,7 @@ public final class EngineVerticle extends VerticleBase {
     if (publisher != null) {
       publisher.close();
     }
-    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
+    vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
     LOG.info("engine stopped");
     return Future.succeededFuture();
   }
@@ -202,8 +196,8 @@ public final class EngineVerticle extends VerticleBase {
 
   private Future<Long> nextEpoch() {
     long now = System.currentTimeMillis();
-    return vertx.sharedData().<String, Long>getAsyncMap(EPOCH_MAP)
-        .compose(map -> map.get(EPOCH_KEY).compose(stored -> {
+    return vertx.sharedData().<String, Long>getAsyncMap(MapNames.ENGINE)
+        .compose(map -> map.get(MapNames.EPOCH_KEY).compose(stored -> {
           long epoch = LeaderElection.nextEpoch(now, Math.max(stored == null ? 0 : stored, greatestSeenEpoch));
           return storeEpoch(map, epoch);
         }))
@@ -215,7 +209,7 @@ public final class EngineVerticle extends VerticleBase {
   }
 
   private static Future<Long> storeEpoch(AsyncMap<String, Long> map, long epoch) {
-    return map.put(EPOCH_KEY, epoch).map(epoch);
+    return map.put(MapNames.EPOCH_KEY, epoch).map(epoch);
   }
 
   private void seeEpoch(Message<Object> message) {
@@ -230,8 +224,8 @@ public final class EngineVerticle extends VerticleBase {
   }
 
   private void signal(boolean active) {
-    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, Boolean.toString(active));
-    vertx.sharedData().getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.ENGINE_EPOCH, active ? Long.toString(publisher.epoch()) : "0");
-    vertx.eventBus().publish(ENGINE_CHANGED, active, new DeliveryOptions().setLocalOnly(true));
+    vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, Boolean.toString(active));
+    vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_EPOCH, active ? Long.toString(publisher.epoch()) : "0");
+    vertx.eventBus().publish(Addresses.LOCAL_ENGINE_CHANGED, active, new DeliveryOptions().setLocalOnly(true));
   }
 }

@@ -1,5 +1,6 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.MapNames;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -12,14 +13,13 @@ import java.util.List;
 
 /**
  * Members of the Hazelcast cluster, oldest first (Hazelcast's member list order, the same on every member).
- * A member's roles travel as the member attribute {@value #ROLES_ATTRIBUTE}, set in its config before it
+ * A member's roles travel as the member attribute {@value #MapNames.ROLES_ATTRIBUTE}, set in its config before it
  * joins, so they are known locally with the member list, without a map lookup. Node ids are the Vert.x node ids,
  * which vertx-hazelcast also keeps as a member attribute ({@value #VERTX_NODE_ID_ATTRIBUTE}).
  */
 final class HazelcastMembership implements Membership {
 
   /** Member attribute carrying a member's roles (comma list). */
-  static final String ROLES_ATTRIBUTE = "opshub.roles";
   /** Member attribute in which vertx-hazelcast keeps the Vert.x node id. */
   static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
@@ -45,7 +45,7 @@ final class HazelcastMembership implements Membership {
     for (Member member : hazelcast.getCluster().getMembers()) {
       String nodeId = member.getAttribute(VERTX_NODE_ID_ATTRIBUTE);
       members.add(new ClusterMember(nodeId != null ? nodeId : member.getUuid().toString(),
-          ClusterMember.parseRoles(member.getAttribute(ROLES_ATTRIBUTE))));
+          ClusterMember.parseRoles(member.getAttribute(MapNames.ROLES_ATTRIBUTE))));
     }
     return members;
   }

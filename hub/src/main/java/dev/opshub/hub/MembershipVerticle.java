@@ -1,7 +1,9 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.Addresses;
 import dev.opshub.engine.ClusterMember;
-import dev.opshub.engine.EngineVerticle;
 import dev.opshub.engine.LeaderElection;
 import dev.opshub.engine.Membership;
 import io.vertx.core.Future;
@@ -18,7 +20,7 @@ import java.util.Optional;
 /**
  * Keeps the node-local map {@link NodeLocalMap} up to date with this node's identity, the cluster's members
  * (on every join/leave and every {@link #REFRESH_MS}) and where the active engine runs, and tells the engine
- * (local event {@link EngineVerticle#MEMBERSHIP_CHANGED}) when the member list changed.
+ * (local event {@link Addresses#LOCAL_MEMBERSHIP_CHANGED}) when the member list changed.
  */
 final class MembershipVerticle extends VerticleBase {
 
@@ -40,7 +42,7 @@ final class MembershipVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalMap<String, String> node = vertx.sharedData().getLocalMap(NodeLocalMap.NAME);
+    LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
     node.put(NodeLocalMap.NODE_ID, membership.selfId());
     node.put(NodeLocalMap.ROLES, String.join(",", roles));
     node.put(NodeLocalMap.CLUSTERED, Boolean.toString(clustered));
@@ -52,7 +54,7 @@ final class MembershipVerticle extends VerticleBase {
       }
     });
     vertx.setPeriodic(REFRESH_MS, id -> refresh());
-    Future<Void> engine = vertx.eventBus().<Object>localConsumer(EngineVerticle.ENGINE_CHANGED, m -> refresh()).completion();
+    Future<Void> engine = vertx.eventBus().<Object>localConsumer(Addresses.LOCAL_ENGINE_CHANGED, m -> refresh()).completion();
     refresh();
     return engine;
   }
@@ -71,7 +73,7 @@ final class MembershipVerticle extends VerticleBase {
     for (ClusterMember member : members) {
       json.add(member.toJson(member.nodeId().equals(self)).put("activeEngine", leader.map(member.nodeId()::equals).orElse(false)));
     }
-    LocalMap<String, String> node = vertx.sharedData().getLocalMap(NodeLocalMap.NAME);
+    LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
     boolean localActive = Boolean.parseBoolean(node.get(NodeLocalMap.ENGINE_LOCAL_ACTIVE));
     boolean engineActive = leader.isPresent() && (!leader.get().equals(self) || localActive);
     node.put(NodeLocalMap.MEMBERS, json.encode());
@@ -82,7 +84,7 @@ final class MembershipVerticle extends VerticleBase {
       if (clustered) {
         LOG.info("cluster members ({}): {}", members.size(), describe(members, self));
       }
-      vertx.eventBus().publish(EngineVerticle.MEMBERSHIP_CHANGED, members.size(), new DeliveryOptions().setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.LOCAL_MEMBERSHIP_CHANGED, members.size(), new DeliveryOptions().setLocalOnly(true));
     }
   }
 

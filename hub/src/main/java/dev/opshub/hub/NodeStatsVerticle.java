@@ -1,5 +1,6 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.NodeStats;
 import io.micrometer.core.instrument.Counter;
@@ -22,15 +23,13 @@ import java.util.List;
  * Every node, every {@link #PERIOD_MS}: publishes its {@link NodeStats} on {@code internal.nodes.stats} (the
  * active engine republishes them on {@code ops.health}). Heap from the memory MXBean, process CPU from the
  * OS MXBean, event-loop delay as the lateness of a {@link #PROBE_MS} timer (worst over the period), bridge
- * connections and deliveries/s from the Micrometer meters {@value #CONNECTIONS_METER} and
- * {@value #DELIVERIES_METER} when the web role registered them (0 otherwise).
+ * connections and deliveries/s from the Micrometer meters {@value MeterNames#BRIDGE_CONNECTIONS} and
+ * {@value MeterNames#BRIDGE_DELIVERIES} when the web role registered them (0 otherwise).
  */
 final class NodeStatsVerticle extends VerticleBase {
 
   static final long PERIOD_MS = 1_000;
   static final long PROBE_MS = 100;
-  static final String CONNECTIONS_METER = "opshub.bridge.connections";
-  static final String DELIVERIES_METER = "opshub.bridge.deliveries";
 
   private final String nodeId;
   private final List<String> roles;
@@ -71,8 +70,8 @@ final class NodeStatsVerticle extends VerticleBase {
     long now = System.nanoTime();
     MemoryUsage heap = memory.getHeapMemoryUsage();
     MeterRegistry registry = this.registry != null ? this.registry : BackendRegistries.getDefaultNow();
-    long connections = registry == null ? 0 : (long) sum(registry, CONNECTIONS_METER);
-    double deliveries = registry == null ? 0 : sum(registry, DELIVERIES_METER);
+    long connections = registry == null ? 0 : (long) sum(registry, MeterNames.BRIDGE_CONNECTIONS);
+    double deliveries = registry == null ? 0 : sum(registry, MeterNames.BRIDGE_DELIVERIES);
     double perSec = 0;
     if (lastDeliveries >= 0 && deliveries >= lastDeliveries) {
       perSec = (deliveries - lastDeliveries) * 1e9 / Math.max(1, now - lastSentNanos);

@@ -1,5 +1,8 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.MeterNames;
+import dev.opshub.contract.MapNames;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -98,14 +101,14 @@ public final class OpshubNode {
             }
             String id = clusterManager.getNodeId();
             Membership membership = new HazelcastMembership(clusterManager.getHazelcastInstance(), id);
-            built.result().sharedData().<String, String>getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.TRANSPORT, transportName);
+            built.result().sharedData().<String, String>getLocalMap(MapNames.NODE).put(NodeLocalMap.TRANSPORT, transportName);
             new OpshubNode(built.result(), settings, id, registry).deploy(membership).onComplete(outcome);
           });
       return outcome.future();
     }
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).withTransport(transport)
         .build();
-    vertx.sharedData().<String, String>getLocalMap(NodeLocalMap.NAME).put(NodeLocalMap.TRANSPORT, transportName);
+    vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).put(NodeLocalMap.TRANSPORT, transportName);
     String id = "n-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     return new OpshubNode(vertx, settings, id, registry).deploy(new LocalMembership(id, settings.roleNames()));
   }
@@ -153,7 +156,7 @@ public final class OpshubNode {
       join.getAutoDetectionConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(settings.clusterMembers());
     }
-    config.getMemberAttributeConfig().setAttribute(HazelcastMembership.ROLES_ATTRIBUTE, String.join(",", settings.roleNames()));
+    config.getMemberAttributeConfig().setAttribute(MapNames.ROLES_ATTRIBUTE, String.join(",", settings.roleNames()));
     return config;
   }
 
@@ -164,7 +167,7 @@ public final class OpshubNode {
   }
 
   private Future<OpshubNode> deploy(Membership membership) {
-    Gauge.builder("opshub.cluster.members", membership, m -> m.members().size())
+    Gauge.builder(MeterNames.CLUSTER_MEMBERS, membership, m -> m.members().size())
         .description("Members of the cluster this node sees (1 when not clustered)")
         .register(registry);
     List<String> roles = settings.roleNames();

@@ -1,5 +1,7 @@
 package dev.opshub.engine;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.MapNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opshub.contract.Addresses;
@@ -8,7 +10,6 @@ import dev.opshub.contract.AgentState;
 import dev.opshub.contract.AgentStatus;
 import dev.opshub.contract.Headers;
 import dev.opshub.contract.NodeStats;
-import dev.opshub.hub.NodeLocalMap;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -54,7 +55,7 @@ class EngineVerticleTest {
 
     void set(Vertx vertx, List<ClusterMember> now) {
       members.set(now);
-      vertx.eventBus().publish(EngineVerticle.MEMBERSHIP_CHANGED, now.size(), new DeliveryOptions().setLocalOnly(true));
+      vertx.eventBus().publish(Addresses.LOCAL_MEMBERSHIP_CHANGED, now.size(), new DeliveryOptions().setLocalOnly(true));
     }
   }
 
@@ -93,7 +94,7 @@ class EngineVerticleTest {
             assertThat(engine.isActive()).isTrue();
             assertThat(engine.epoch()).isPositive();
             assertThat(ProbeDomain.EVENTS).containsExactly("start:" + engine.epoch() + ":self");
-            assertThat(vertx.sharedData().<String, String>getLocalMap(NodeLocalMap.NAME).get(NodeLocalMap.ENGINE_LOCAL_ACTIVE))
+            assertThat(vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).get(NodeLocalMap.ENGINE_LOCAL_ACTIVE))
                 .isEqualTo("true");
           });
           firstEpoch.set(engine.epoch());
@@ -171,7 +172,7 @@ class EngineVerticleTest {
   /** Runs {@code change} and completes with the engine's new active state once it signals it. */
   private static Future<Boolean> awaitChange(Vertx vertx, Runnable change) {
     io.vertx.core.Promise<Boolean> changed = io.vertx.core.Promise.promise();
-    MessageConsumer<Boolean> consumer = vertx.eventBus().localConsumer(EngineVerticle.ENGINE_CHANGED);
+    MessageConsumer<Boolean> consumer = vertx.eventBus().localConsumer(Addresses.LOCAL_ENGINE_CHANGED);
     consumer.handler(m -> {
       consumer.unregister();
       changed.tryComplete(m.body());

@@ -1,5 +1,6 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.MapNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
@@ -25,7 +26,7 @@ class HazelcastConfigTest {
     assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     // Vert.x's own maps stay configured
     assertThat(config.getMultiMapConfigs()).containsKey("__vertx.subs");
-    assertThat(config.getMemberAttributeConfig().getAttribute(HazelcastMembership.ROLES_ATTRIBUTE))
+    assertThat(config.getMemberAttributeConfig().getAttribute(MapNames.ROLES_ATTRIBUTE))
         .isEqualTo("agents,engine,web");
   }
 
@@ -40,6 +41,6 @@ class HazelcastConfigTest {
     assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.4");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(6000);
     assertThat(config.getNetworkConfig().isPortAutoIncrement()).isTrue();
-    assertThat(config.getMemberAttributeConfig().getAttribute(HazelcastMembership.ROLES_ATTRIBUTE)).isEqualTo("web");
+    assertThat(config.getMemberAttributeConfig().getAttribute(MapNames.ROLES_ATTRIBUTE)).isEqualTo("web");
   }
 }

@@ -1,5 +1,7 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.MapNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opshub.engine.EngineVerticle;
@@ -25,7 +27,7 @@ class MembershipVerticleTest {
     LocalMembership membership = new LocalMembership("n-1", List.of("engine", "web"));
     vertx.deployVerticle(new MembershipVerticle(membership, List.of("engine", "web"), false))
         .compose(id -> {
-          LocalMap<String, String> node = vertx.sharedData().getLocalMap(NodeLocalMap.NAME);
+          LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
           test.verify(() -> {
             assertThat(node.get(NodeLocalMap.NODE_ID)).isEqualTo("n-1");
             assertThat(node.get(NodeLocalMap.ROLES)).isEqualTo("engine,web");
@@ -41,7 +43,7 @@ class MembershipVerticleTest {
           return vertx.deployVerticle(new EngineVerticle(membership, null));
         })
         .onComplete(test.succeeding(id -> vertx.setPeriodic(50, timer -> {
-          LocalMap<String, String> node = vertx.sharedData().getLocalMap(NodeLocalMap.NAME);
+          LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
           if ("true".equals(node.get(NodeLocalMap.ENGINE_ACTIVE))) {
             vertx.cancelTimer(timer);
             test.verify(() -> assertThat(Long.parseLong(node.get(NodeLocalMap.ENGINE_EPOCH))).isPositive());

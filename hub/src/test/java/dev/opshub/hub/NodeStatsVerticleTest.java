@@ -1,5 +1,6 @@
 package dev.opshub.hub;
 
+import dev.opshub.contract.MeterNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opshub.contract.Addresses;
@@ -36,8 +37,8 @@ class NodeStatsVerticleTest {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     AtomicInteger connections = new AtomicInteger(7);
-    Gauge.builder(NodeStatsVerticle.CONNECTIONS_METER, connections, AtomicInteger::get).strongReference(true).register(registry);
-    Counter deliveries = Counter.builder(NodeStatsVerticle.DELIVERIES_METER).register(registry);
+    Gauge.builder(MeterNames.BRIDGE_CONNECTIONS, connections, AtomicInteger::get).strongReference(true).register(registry);
+    Counter deliveries = Counter.builder(MeterNames.BRIDGE_DELIVERIES).register(registry);
     AtomicInteger received = new AtomicInteger();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.INTERNAL_NODE_STATS);
     consumer.handler(m -> test.verify(() -> {

@@ -1,5 +1,8 @@
 package dev.opshub.web;
 
+import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.CloseReason;
+import dev.opshub.contract.MapNames;
 import dev.opshub.web.api.ApiRouter;
 import dev.opshub.web.bridge.BridgeOptions;
 import dev.opshub.web.bridge.FanoutBridge;
@@ -43,10 +46,6 @@ import java.util.List;
  */
 public class WebVerticle extends VerticleBase {
 
-  /** Node-local map the hub keeps about this node and the cluster (see the team contract). */
-  public static final String NODE_MAP = "opshub.node";
-  /** Close reason sent to every bridge client when this verticle is undeployed. */
-  public static final String SHUTDOWN_REASON = "node_shutdown";
 
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger(
@@ -118,7 +117,7 @@ public class WebVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ready = false;
-    Future<Void> drained = bridge == null ? Future.succeededFuture() : bridge.shutdown(SHUTDOWN_REASON)
+    Future<Void> drained = bridge == null ? Future.succeededFuture() : bridge.shutdown(CloseReason.NODE_SHUTDOWN.reason())
         .recover(err -> {
           LOG.warn("bridge shutdown of node {} failed", options.getNodeId(), err);
           return Future.succeededFuture();
@@ -215,29 +214,29 @@ public class WebVerticle extends VerticleBase {
   }
 
   private void health(RoutingContext ctx) {
-    LocalMap<String, String> node = vertx.sharedData().getLocalMap(NODE_MAP);
+    LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
     JsonObject body = new JsonObject()
         .put("status", "up")
-        .put("nodeId", node.getOrDefault("nodeId", options.getNodeId()))
+        .put("nodeId", node.getOrDefault(NodeLocalMap.NODE_ID, options.getNodeId()))
         .put("roles", roles(node))
-        .put("clustered", Boolean.parseBoolean(node.getOrDefault("clustered", "false")))
+        .put("clustered", Boolean.parseBoolean(node.getOrDefault(NodeLocalMap.CLUSTERED, "false")))
         .put("members", members(node))
-        .put("engineActive", Boolean.parseBoolean(node.getOrDefault("engineActive", "false")))
+        .put("engineActive", Boolean.parseBoolean(node.getOrDefault(NodeLocalMap.ENGINE_ACTIVE, "false")))
         .put("ready", ready)
-        .put("transport", node.getOrDefault("transport", vertx.isNativeTransportEnabled() ? "native" : "nio"))
+        .put("transport", node.getOrDefault(NodeLocalMap.TRANSPORT, vertx.isNativeTransportEnabled() ? "native" : "nio"))
         .put("bridge", new JsonObject().put("connections", bridge.connections()).put("eventLoops", bridge.eventLoops()));
     json(ctx, 200, body);
   }
 
   private JsonArray roles(LocalMap<String, String> node) {
-    String roles = node.get("roles");
+    String roles = node.get(NodeLocalMap.ROLES);
     List<String> list = roles == null || roles.isBlank() ? options.getRoles()
         : Arrays.stream(roles.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     return new JsonArray(List.copyOf(list));
   }
 
   private JsonArray members(LocalMap<String, String> node) {
-    String members = node.get("members");
+    String members = node.get(NodeLocalMap.MEMBERS);
     if (members != null) {
       try {
         return new JsonArray(members);

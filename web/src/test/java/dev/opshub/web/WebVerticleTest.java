@@ -1,5 +1,6 @@
 package dev.opshub.web;
 
+import dev.opshub.contract.MapNames;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,10 +46,10 @@ class WebVerticleTest {
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
-    vertx.sharedData().<String, String>getLocalMap(WebVerticle.NODE_MAP).put("members",
+    vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).put("members",
         new JsonArray().add(new JsonObject().put("nodeId", "n-test").put("roles", "web").put("self", true))
             .add(new JsonObject().put("nodeId", "n-other").put("roles", "agents,engine").put("self", false)).encode());
-    vertx.sharedData().<String, String>getLocalMap(WebVerticle.NODE_MAP).put("clustered", "true");
+    vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).put("clustered", "true");
     verticle = new WebVerticle();
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config()))
         .onComplete(ctx.succeeding(id -> {

@@ -1,5 +1,6 @@
 package dev.opshub.engine.domain;
 
+import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.AgentFault;
 import dev.opshub.contract.AgentId;
@@ -31,7 +32,7 @@ import java.util.Map;
 
 /**
  * The incident domain of the active engine: runs drills, keeps incidents in the cluster map
- * {@value #INCIDENTS_MAP} (and drills in {@value #DRILLS_MAP}) so a standby engine that takes over keeps
+ * {@link MapNames#INCIDENTS} (and drills in {@link MapNames#DRILLS}) so a standby engine that takes over keeps
  * them, publishes {@code ops.incidents}, {@code ops.incidents.timeline}, {@code ops.consensus},
  * {@code ops.drills} and {@code ops.metrics.business}, writes after-action reports, and answers
  * {@link Addresses#CONTROL_DRILLS} and {@link Addresses#INTERNAL_ENGINE_QUERY}.
@@ -40,8 +41,6 @@ import java.util.Map;
  */
 public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Host {
 
-  public static final String INCIDENTS_MAP = "opshub.incidents";
-  public static final String DRILLS_MAP = "opshub.drills";
   /** Drills running (or paused) at once. */
   public static final int MAX_ACTIVE_DRILLS = 20;
   /** Finished drills kept for {@code drills} queries. */
@@ -95,10 +94,10 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
       LOG.info("domain engine loaded {} after-action reports from {}", list.size(), reports.dir());
       return null;
     });
-    Future<Void> maps = vertx.sharedData().<String, JsonObject>getAsyncMap(INCIDENTS_MAP)
+    Future<Void> maps = vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.INCIDENTS)
         .compose(m -> {
           incidentsMap = m;
-          return vertx.sharedData().<String, JsonObject>getAsyncMap(DRILLS_MAP);
+          return vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.DRILLS);
         })
         .map(m -> {
           drillsMap = m;

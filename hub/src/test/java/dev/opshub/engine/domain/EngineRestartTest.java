@@ -1,5 +1,6 @@
 package dev.opshub.engine.domain;
 
+import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -94,7 +95,7 @@ class EngineRestartTest {
         .compose(d -> awaiting.future())
         .compose(d -> {
           before[0] = d;
-          return vertx.sharedData().<String, JsonObject>getAsyncMap(DomainEngineVerticle.INCIDENTS_MAP)
+          return vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.INCIDENTS)
               .compose(m -> m.put("left-open-inc", new JsonObject().put("id", "left-open-inc").put("status", "investigating")
                   .put("scenario", "memory_leak").put("drillId", "gone")));
         })

@@ -1,5 +1,6 @@
 package dev.opshub.web.api;
 
+import dev.opshub.contract.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -29,11 +30,6 @@ import java.util.function.Supplier;
  * status with {@code {"error":code,"message":detail}}. No engine gives 503 {@code no_engine}, no reply 504 {@code timeout}.
  */
 public final class ApiRouter {
-
-  /** Engine address for drill controls (operator only). */
-  public static final String CONTROL_DRILLS = "ops.control.drills";
-  /** Engine address for read-only queries. */
-  public static final String ENGINE_QUERY = "internal.engine.query";
 
   /** Drill actions a {@code POST /api/drills/{id}/{action}} may name. */
   public static final Set<String> DRILL_ACTIONS =
@@ -122,7 +118,7 @@ public final class ApiRouter {
       return;
     }
     JsonObject request = body.copy().put("action", "start");
-    forward(ctx, CONTROL_DRILLS, request, 201);
+    forward(ctx, Addresses.CONTROL_DRILLS, request, 201);
   }
 
   private void drillAction(RoutingContext ctx) {
@@ -136,7 +132,7 @@ public final class ApiRouter {
       return;
     }
     JsonObject request = body.copy().put("action", action).put("drillId", ctx.pathParam("id"));
-    forward(ctx, CONTROL_DRILLS, request, 200);
+    forward(ctx, Addresses.CONTROL_DRILLS, request, 200);
   }
 
   /** The request body as a JSON object (empty body = {}), or null after answering 400 {@code invalid_json}. */
@@ -158,7 +154,7 @@ public final class ApiRouter {
   }
 
   private void query(RoutingContext ctx, JsonObject request) {
-    forward(ctx, ENGINE_QUERY, request, 200);
+    forward(ctx, Addresses.INTERNAL_ENGINE_QUERY, request, 200);
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject request, int okStatus) {

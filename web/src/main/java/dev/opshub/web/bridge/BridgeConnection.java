@@ -1,5 +1,8 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.ErrorCodes;
+import dev.opshub.contract.CloseReason;
+import dev.opshub.contract.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -154,7 +157,7 @@ final class BridgeConnection {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> {
       touch();
-      error(BridgeError.INVALID_JSON, null, "binary frames are not part of the protocol");
+      error(ErrorCodes.INVALID_JSON, null, "binary frames are not part of the protocol");
     });
     ws.pongHandler(b -> touch());
     ws.drainHandler(v -> flush());
@@ -174,7 +177,7 @@ final class BridgeConnection {
     ws.exceptionHandler(err -> LOG.debug("bridge connection {} failed", id, err));
     ws.closeHandler(v -> cleanup());
     // the HTTP server is shutting down gracefully: tell the client so it reconnects elsewhere
-    ws.shutdownHandler(v -> close(SockJs.CLOSE_SHUTDOWN, "server_shutdown"));
+    ws.shutdownHandler(v -> close(CloseReason.SERVER_SHUTDOWN));
     writeText(SockJs.OPEN);
     long tick = Math.max(10, Math.min(options.getHeartbeatInterval(), options.getPingTimeout()) / 4);
     tickTimer = bridge.vertx().setPeriodic(tick, t -> onTick());
@@ -192,7 +195,7 @@ final class BridgeConnection {
       return;
     }
     if (text.length() > options.getMaxFrameSize()) {
-      error(BridgeError.TOO_LARGE, null, "frame of " + text.length() + " chars exceeds " + options.getMaxFrameSize());
+      error(ErrorCodes.TOO_LARGE, null, "frame of " + text.length() + " chars exceeds " + options.getMaxFrameSize());
       return;
     }
     String trimmed = text.trim();
@@ -207,16 +210,16 @@ final class BridgeConnection {
           if (element instanceof String s) {
             onMessage(s);
           } else {
-            error(BridgeError.INVALID_JSON, null, "a SockJS frame is an array of strings");
+            error(ErrorCodes.INVALID_JSON, null, "a SockJS frame is an array of strings");
           }
         }
       } else if (trimmed.charAt(0) == '"') {
         onMessage((String) Json.decodeValue(trimmed));
       } else {
-        error(BridgeError.INVALID_JSON, null, "a SockJS frame is an array of strings");
+        error(ErrorCodes.INVALID_JSON, null, "a SockJS frame is an array of strings");
       }
     } catch (DecodeException | ClassCastException e) {
-      error(BridgeError.INVALID_JSON, null, "frame is not valid JSON");
+      error(ErrorCodes.INVALID_JSON, null, "frame is not valid JSON");
     }
   }
 
@@ -226,25 +229,25 @@ final class BridgeConnection {
       return;
     }
     if (text.length() > options.getMaxMessageSize()) {
-      error(BridgeError.TOO_LARGE, null, "message of " + text.length() + " chars exceeds " + options.getMaxMessageSize());
+      error(ErrorCodes.TOO_LARGE, null, "message of " + text.length() + " chars exceeds " + options.getMaxMessageSize());
       return;
     }
     JsonObject msg;
     try {
       msg = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      error(BridgeError.INVALID_JSON, null, "message is not a JSON object");
+      error(ErrorCodes.INVALID_JSON, null, "message is not a JSON object");
       return;
     }
     Object type = msg.getValue("type");
     Object address = msg.getValue("address");
     if (address != null && !(address instanceof String)) {
-      error(BridgeError.INVALID_REQUEST, null, "address must be a string");
+      error(ErrorCodes.INVALID_REQUEST, null, "address must be a string");
       return;
     }
     String addr = (String) address;
     if (!(type instanceof String t)) {
-      error(BridgeError.UNKNOWN_TYPE, addr, "missing type");
+      error(ErrorCodes.UNKNOWN_TYPE, addr, "missing type");
       return;
     }
     switch (t) {
@@ -253,7 +256,7 @@ final class BridgeConnection {
       case "unregister" -> unregister(addr);
       case "send" -> send(addr, msg, false);
       case "publish" -> send(addr, msg, true);
-      default -> error(BridgeError.UNKNOWN_TYPE, addr, "unknown type " + t);
+      default -> error(ErrorCodes.UNKNOWN_TYPE, addr, "unknown type " + t);
     }
   }
 
@@ -273,31 +276,27 @@ final class BridgeConnection {
     refusedInWindow++;
     if (refusedInWindow > 10 * rate) {
       // abusive: answering each refusal would cost more than the flood itself
-      close(SockJs.CLOSE_ABUSE, BridgeError.RATE_LIMITED.code());
+      close(CloseReason.RATE_LIMITED);
     } else {
-      error(BridgeError.RATE_LIMITED, null, "more than " + rate + " messages/s");
+      error(ErrorCodes.RATE_LIMITED, null, "more than " + rate + " messages/s");
     }
     return false;
   }
 
-  private static boolean mayRegister(String address) {
-    return address.startsWith("ops.") && !address.startsWith("ops.control.") && !address.equals(FanoutBridge.PING_ADDRESS);
-  }
-
   private void register(String address, Object headers) {
     if (address == null) {
-      error(BridgeError.INVALID_REQUEST, null, "register needs an address");
+      error(ErrorCodes.INVALID_REQUEST, null, "register needs an address");
       return;
     }
-    if (!mayRegister(address)) {
-      error(BridgeError.ACCESS_DENIED, address, "register on " + address + " is not allowed");
+    if (!Addresses.isStream(address)) {
+      error(ErrorCodes.ACCESS_DENIED, address, "register on " + address + " is not allowed");
       return;
     }
     if (subscriptions.containsKey(address)) {
       return;
     }
     if (subscriptions.size() >= options.getMaxSubscriptions()) {
-      error(BridgeError.MAX_SUBSCRIPTIONS, address, "at most " + options.getMaxSubscriptions() + " subscriptions per connection");
+      error(ErrorCodes.MAX_SUBSCRIPTIONS, address, "at most " + options.getMaxSubscriptions() + " subscriptions per connection");
       return;
     }
     long epoch = EncodedMessage.NONE;
@@ -331,7 +330,7 @@ final class BridgeConnection {
 
   private void unregister(String address) {
     if (address == null) {
-      error(BridgeError.INVALID_REQUEST, null, "unregister needs an address");
+      error(ErrorCodes.INVALID_REQUEST, null, "unregister needs an address");
       return;
     }
     Subscription sub = subscriptions.remove(address);
@@ -364,31 +363,31 @@ final class BridgeConnection {
       subscriptions.remove(sub.address);
     }
     sub.closed = true;
-    error(BridgeError.MAX_SUBSCRIPTIONS, sub.address, "this node serves at most " + options.getMaxAddresses() + " addresses");
+    error(ErrorCodes.MAX_SUBSCRIPTIONS, sub.address, "this node serves at most " + options.getMaxAddresses() + " addresses");
   }
 
   private void send(String address, JsonObject msg, boolean publish) {
     Object reply = msg.getValue("replyAddress");
     String replyAddress = reply instanceof String s ? s : null;
     if (address == null) {
-      error(BridgeError.INVALID_REQUEST, replyAddress, "send needs an address");
+      error(ErrorCodes.INVALID_REQUEST, replyAddress, "send needs an address");
       return;
     }
-    if (address.equals(FanoutBridge.PING_ADDRESS)) {
+    if (address.equals(Addresses.PING)) {
       if (replyAddress != null) {
         JsonObject body = new JsonObject().put("ts", System.currentTimeMillis()).put("nodeId", options.getNodeId());
         enqueueControl(SockJs.element(new JsonObject().put("type", "rec").put("address", replyAddress).put("body", body)));
       }
       return;
     }
-    if (publish || !address.startsWith("ops.control.")) {
-      error(BridgeError.ACCESS_DENIED, replyAddress, (publish ? "publish" : "send") + " to " + address + " is not allowed");
+    if (publish || !Addresses.isControl(address)) {
+      error(ErrorCodes.ACCESS_DENIED, replyAddress, (publish ? "publish" : "send") + " to " + address + " is not allowed");
       return;
     }
     Object headersValue = msg.getValue("headers");
     JsonObject headers = headersValue instanceof JsonObject h ? h : new JsonObject();
     if (!tokenMatches(headers.getValue("token"))) {
-      error(BridgeError.ACCESS_DENIED, replyAddress, "operator token missing or wrong");
+      error(ErrorCodes.ACCESS_DENIED, replyAddress, "operator token missing or wrong");
       return;
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getReplyTimeout());
@@ -436,7 +435,7 @@ final class BridgeConnection {
    * Answers a refused frame. {@code address} (the registered address, or the send's reply address) lets the
    * official client hand the error to the handler concerned; without it the client's {@code onerror} gets it.
    */
-  private void error(BridgeError error, String address, String detail) {
+  private void error(ErrorCodes error, String address, String detail) {
     metrics.errors(error).increment();
     JsonObject frame = new JsonObject().put("type", "err").put("code", error.code()).put("body", error.code())
         .put("failureCode", error.status()).put("failureType", "RECIPIENT_FAILURE")
@@ -562,7 +561,7 @@ final class BridgeConnection {
   private void slowConsumer() {
     metrics.slowConsumerCloses.increment();
     LOG.debug("bridge connection {} closed as a slow consumer ({} queued)", id, queue.size());
-    close(SockJs.CLOSE_SLOW_CONSUMER, SockJs.REASON_SLOW_CONSUMER);
+    close(CloseReason.SLOW_CONSUMER);
   }
 
   /**
@@ -754,7 +753,7 @@ final class BridgeConnection {
     }
     long now = System.nanoTime();
     if (now - lastInboundNanos > TimeUnit.MILLISECONDS.toNanos(options.getPingTimeout())) {
-      close(SockJs.CLOSE_PING_TIMEOUT, SockJs.REASON_PING_TIMEOUT);
+      close(CloseReason.PING_TIMEOUT);
       return;
     }
     if (now - lastWriteNanos >= TimeUnit.MILLISECONDS.toNanos(options.getHeartbeatInterval()) && !socketFull()) {
@@ -763,6 +762,10 @@ final class BridgeConnection {
   }
 
   /** Sends the SockJS close frame, closes the socket and frees everything at once. */
+  Future<Void> close(CloseReason reason) {
+    return close(reason.code(), reason.reason());
+  }
+
   Future<Void> close(int code, String reason) {
     if (closed) {
       return Future.succeededFuture();

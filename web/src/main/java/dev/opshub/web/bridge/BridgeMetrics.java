@@ -1,5 +1,7 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.MeterNames;
+import dev.opshub.contract.ErrorCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class BridgeMetrics {
 
-  static final String PREFIX = "opshub.bridge.";
+  static final String PREFIX = MeterNames.BRIDGE_PREFIX;
 
   /** Gauge state per registry. */
   private static final class Shared {
@@ -118,7 +120,7 @@ final class BridgeMetrics {
     return registry.counter(PREFIX + "closes", Tags.of("reason", reason));
   }
 
-  Counter errors(BridgeError error) {
+  Counter errors(ErrorCodes error) {
     return registry.counter(PREFIX + "errors", Tags.of("code", error.code()));
   }
 

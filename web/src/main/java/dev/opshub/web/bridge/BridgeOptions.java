@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.Addresses;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -542,8 +543,8 @@ public class BridgeOptions {
   public BridgeOptions setStreams(List<String> streams) {
     List<String> list = new ArrayList<>();
     for (String s : Objects.requireNonNull(streams, "streams")) {
-      if (s == null || !s.startsWith("ops.") || s.startsWith("ops.control.")) {
-        throw new IllegalArgumentException("stream address must start with ops. (and not ops.control.): " + s);
+      if (!Addresses.isStream(s)) {
+        throw new IllegalArgumentException("stream address must start with ops. (and be neither ops.control.* nor ops.ping): " + s);
       }
       list.add(s);
     }

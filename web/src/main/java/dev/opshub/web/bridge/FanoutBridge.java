@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.CloseReason;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -131,9 +132,6 @@ import java.util.function.Supplier;
  */
 public final class FanoutBridge {
 
-  /** Round-trip probe answered by the node itself. */
-  public static final String PING_ADDRESS = "ops.ping";
-
   private static final Logger LOG = LoggerFactory.getLogger(FanoutBridge.class);
   /** One daemon thread for every bridge of the JVM: it only posts a tiny probe task now and then. */
   private static final ScheduledExecutorService PROBES = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -239,7 +237,7 @@ public final class FanoutBridge {
     }
     List<Future<Void>> told = new ArrayList<>();
     for (BridgeConnection c : connections) {
-      told.add(call(c.context(), () -> c.close(SockJs.CLOSE_SHUTDOWN, reason)));
+      told.add(call(c.context(), () -> c.close(CloseReason.NODE_SHUTDOWN.code(), reason)));
     }
     Future<Void> consumers = bridgeContext == null ? Future.succeededFuture() : call(bridgeContext, () -> {
       if (maintenanceTimer != -1) {
@@ -322,9 +320,9 @@ public final class FanoutBridge {
     request.toWebSocket().onSuccess(ws -> {
       if (admitted.incrementAndGet() > options.getMaxConnections()) {
         admitted.decrementAndGet();
-        metrics.closes(SockJs.REASON_TOO_MANY_CONNECTIONS).increment();
-        ws.writeTextMessage(SockJs.closeFrame(SockJs.CLOSE_TOO_MANY_CONNECTIONS, SockJs.REASON_TOO_MANY_CONNECTIONS));
-        ws.close((short) 1000, SockJs.REASON_TOO_MANY_CONNECTIONS);
+        metrics.closes(CloseReason.TOO_MANY_CONNECTIONS.reason()).increment();
+        ws.writeTextMessage(SockJs.closeFrame(CloseReason.TOO_MANY_CONNECTIONS));
+        ws.close((short) 1000, CloseReason.TOO_MANY_CONNECTIONS.reason());
         return;
       }
       BridgeConnection connection = new BridgeConnection(this, ws, context, scheduler,

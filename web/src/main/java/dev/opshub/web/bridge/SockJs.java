@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.CloseReason;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
@@ -12,18 +13,11 @@ final class SockJs {
   static final String OPEN = "o";
   static final String HEARTBEAT = "h";
 
-  /** Close code for a graceful node shutdown (reason given by the caller). */
-  static final int CLOSE_SHUTDOWN = 4000;
-  static final int CLOSE_TOO_MANY_CONNECTIONS = 4001;
-  static final int CLOSE_SLOW_CONSUMER = 4002;
-  static final int CLOSE_PING_TIMEOUT = 4003;
-  static final int CLOSE_ABUSE = 4004;
-
-  static final String REASON_TOO_MANY_CONNECTIONS = "too_many_connections";
-  static final String REASON_SLOW_CONSUMER = "slow_consumer";
-  static final String REASON_PING_TIMEOUT = "ping_timeout";
-
   private SockJs() {
+  }
+
+  static String closeFrame(CloseReason reason) {
+    return closeFrame(reason.code(), reason.reason());
   }
 
   static String closeFrame(int code, String reason) {

@@ -1,5 +1,6 @@
 package dev.opshub.web.api;
 
+import dev.opshub.contract.Addresses;
 import dev.opshub.web.WebVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -67,7 +68,7 @@ class ApiRouterTest {
 
   @Test
   void postWithoutOrWithWrongTokenIs401AndNeverReachesTheEngine(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().consumer(ApiRouter.CONTROL_DRILLS, msg -> ctx.failNow("the engine was reached without a token"));
+    vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, msg -> ctx.failNow("the engine was reached without a token"));
     var done = ctx.checkpoint(3);
     post("/api/drills", null).sendBuffer(Buffer.buffer("{\"scenario\":\"database_cascade\"}"))
         .onComplete(ctx.succeeding(res -> ctx.verify(() -> { assertError(res, 401, "unauthorized"); done.flag(); })));
@@ -104,14 +105,14 @@ class ApiRouterTest {
 
   @Test
   void engineThatDoesNotAnswerIs504(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().consumer(ApiRouter.ENGINE_QUERY, msg -> { /* never replies */ });
+    vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, msg -> { /* never replies */ });
     client.get("/api/drills").send()
         .onComplete(ctx.succeeding(res -> ctx.verify(() -> { assertError(res, 504, "timeout"); ctx.completeNow(); })));
   }
 
   @Test
   void startIsForwardedWithItsBodyAndTheReplyReturned(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<JsonObject>consumer(ApiRouter.CONTROL_DRILLS, msg -> {
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_DRILLS, msg -> {
       JsonObject body = msg.body();
       msg.reply(new JsonObject().put("drillId", "d-7").put("status", "running")
           .put("scenario", body.getString("scenario")).put("seed", body.getInteger("seed")).put("action", body.getString("action")));
@@ -130,7 +131,7 @@ class ApiRouterTest {
 
   @Test
   void drillActionCarriesTheDrillIdAndFailedRepliesMapToStatusAndCode(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<JsonObject>consumer(ApiRouter.CONTROL_DRILLS, msg -> {
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_DRILLS, msg -> {
       JsonObject body = msg.body();
       if ("resume".equals(body.getString("action")) && "d-1".equals(body.getString("drillId"))) {
         msg.fail(409, "invalid_state: drill d-1 is finished");
@@ -150,7 +151,7 @@ class ApiRouterTest {
 
   @Test
   void queriesGoToTheEngineWithTheirOp(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<JsonObject>consumer(ApiRouter.ENGINE_QUERY, msg -> {
+    vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_ENGINE_QUERY, msg -> {
       JsonObject q = msg.body();
       switch (q.getString("op")) {
         case "scenarios" -> msg.reply(new JsonArray().add(new JsonObject().put("id", "database_cascade")));

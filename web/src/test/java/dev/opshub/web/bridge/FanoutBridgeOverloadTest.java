@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge;
 
+import dev.opshub.contract.CloseReason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -70,7 +71,7 @@ class FanoutBridgeOverloadTest {
     await(flood(vertx, node, 1, 2_000));
     for (SockJsClient c : clients) {
       await(c.waitFor(x -> x.closeFrame != null));
-      assertThat(c.closeFrame).contains("4002").contains(SockJs.REASON_SLOW_CONSUMER);
+      assertThat(c.closeFrame).contains("4002").contains(CloseReason.SLOW_CONSUMER.reason());
       // what was handed off before the bound arrived in order, without gaps; nothing after it
       List<Long> got = offsets(c);
       assertThat(got).isNotEmpty().hasSizeLessThanOrEqualTo(bound);
@@ -109,7 +110,7 @@ class FanoutBridgeOverloadTest {
     assertThat(node.counter("opshub.bridge.ingress.shed")).isPositive();
     for (SockJsClient c : clients) {
       await(c.waitFor(x -> x.closeFrame != null));
-      assertThat(c.closeFrame).contains(SockJs.REASON_SLOW_CONSUMER);
+      assertThat(c.closeFrame).contains(CloseReason.SLOW_CONSUMER.reason());
       List<Long> got = offsets(c);
       assertThat(got).containsExactlyElementsOf(LongStream.rangeClosed(1, got.size()).boxed().toList());
     }

@@ -1,13 +1,11 @@
-package dev.opshub.hub;
+package dev.opshub.contract;
 
 /**
- * Keys of the node-local shared map {@value #NAME} (String values), which the hub keeps and the web verticle
- * reads for {@code /health}.
+ * Keys of the node-local shared map {@link MapNames#NODE} (String values), which the hub keeps and the web
+ * verticle reads for {@code /health}.
  */
 public final class NodeLocalMap {
 
-  /** {@code vertx.sharedData().getLocalMap(NAME)}. */
-  public static final String NAME = "opshub.node";
   /** This node's id. */
   public static final String NODE_ID = "nodeId";
   /** The network transport of this node's event loops: {@code nio}, {@code epoll} or {@code io_uring}. */

@@ -9,6 +9,8 @@ public enum ErrorCodes {
   UNAUTHORIZED(401),
   INVALID_JSON(400),
   INVALID_REQUEST(400),
+  /** A bridge message whose {@code type} is missing or unknown. */
+  UNKNOWN_TYPE(400),
   UNKNOWN_SCENARIO(404),
   NOT_FOUND(404),
   INVALID_STATE(409),
@@ -28,7 +30,7 @@ public enum ErrorCodes {
 
   /** The code as clients see it, e.g. {@code access_denied}. */
   public String code() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return WireName.of(this);
   }
 
   /** HTTP status, also used as the failure code of a failed event-bus reply. */

@@ -1,6 +1,7 @@
 package dev.opshub.contract;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Faults that can be injected into an agent (DOMAIN.md). */
 public enum AgentFault {
@@ -11,14 +12,13 @@ public enum AgentFault {
   /** Fails and stops answering. */
   CRASH;
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireName.of(this);
   }
 
+  @JsonCreator
   public static AgentFault fromWire(String s) {
-    if (s == null) {
-      throw new IllegalArgumentException("fault is missing");
-    }
-    return valueOf(s.toUpperCase(Locale.ROOT));
+    return WireName.parse(AgentFault.class, s, "fault");
   }
 }

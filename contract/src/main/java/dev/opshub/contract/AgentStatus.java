@@ -1,5 +1,6 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -17,34 +18,15 @@ import io.vertx.core.json.JsonObject;
  * @param heartbeat   true when this is a periodic heartbeat rather than a change
  * @param ts          epoch milliseconds when the agent sent it
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentStatus(AgentId agent, AgentState state, String node, double confidence, String incidentId,
                           String drillId, String lastAction, String fault, boolean heartbeat, long ts) {
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("agent", agent.wireName())
-        .put("state", state.wireName())
-        .put("node", node)
-        .put("confidence", confidence)
-        .put("incidentId", incidentId)
-        .put("drillId", drillId)
-        .put("lastAction", lastAction)
-        .put("fault", fault)
-        .put("heartbeat", heartbeat)
-        .put("ts", ts);
+    return ContractJson.toJson(this);
   }
 
   public static AgentStatus fromJson(JsonObject json) {
-    return new AgentStatus(
-        AgentId.fromWire(json.getString("agent")),
-        AgentState.fromWire(json.getString("state")),
-        json.getString("node"),
-        json.getDouble("confidence", -1.0),
-        json.getString("incidentId"),
-        json.getString("drillId"),
-        json.getString("lastAction"),
-        json.getString("fault"),
-        json.getBoolean("heartbeat", false),
-        json.getLong("ts", 0L));
+    return ContractJson.fromJson(json, AgentStatus.class);
   }
 }

@@ -1,7 +1,9 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.time.Duration;
-import java.util.Locale;
 
 /** The five agents, with the confidence threshold, timeout and consensus weight of DOMAIN.md. */
 public enum AgentId {
@@ -36,14 +38,13 @@ public enum AgentId {
     return weight;
   }
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireName.of(this);
   }
 
+  @JsonCreator
   public static AgentId fromWire(String s) {
-    if (s == null) {
-      throw new IllegalArgumentException("agent is missing");
-    }
-    return valueOf(s.toUpperCase(Locale.ROOT));
+    return WireName.parse(AgentId.class, s, "agent");
   }
 }

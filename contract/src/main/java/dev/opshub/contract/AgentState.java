@@ -1,19 +1,19 @@
 package dev.opshub.contract;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The live state of an agent (DOMAIN.md). */
 public enum AgentState {
   IDLE, ANALYZING, PROPOSING, WAITING, ACTING, DEGRADED, FAILED;
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireName.of(this);
   }
 
+  @JsonCreator
   public static AgentState fromWire(String s) {
-    if (s == null) {
-      throw new IllegalArgumentException("state is missing");
-    }
-    return valueOf(s.toUpperCase(Locale.ROOT));
+    return WireName.parse(AgentState.class, s, "state");
   }
 }

@@ -41,6 +41,12 @@ public final class Addresses {
   /** Web nodes -> engine, request-reply: read-only queries behind the REST API (drills, scenarios, reports, summary). */
   public static final String INTERNAL_ENGINE_QUERY = "internal.engine.query";
 
+  // ---- node-local (published local-only, never leave the node) ----
+  /** The hub's membership keeper -> the engine role: the cluster's member list changed. */
+  public static final String LOCAL_MEMBERSHIP_CHANGED = "opshub.local.membership";
+  /** The engine role -> the membership keeper: this node's engine became active or standby. */
+  public static final String LOCAL_ENGINE_CHANGED = "opshub.local.engine";
+
   private Addresses() {
   }
 
@@ -52,5 +58,10 @@ public final class Addresses {
   /** True for addresses whose messages need the operator token. */
   public static boolean isControl(String address) {
     return address != null && address.startsWith(CONTROL_PREFIX);
+  }
+
+  /** True for the streams a browser may register on: {@code ops.*} but neither control nor {@link #PING}. */
+  public static boolean isStream(String address) {
+    return isBrowserFacing(address) && !isControl(address) && !PING.equals(address);
   }
 }

@@ -1,5 +1,8 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How a browser-facing stream behaves under backpressure and on snapshot. */
 public enum StreamKind {
   /** Each message replaces the previous one with the same {@code key}: conflatable, snapshot = newest per key. */
@@ -7,11 +10,13 @@ public enum StreamKind {
   /** Each message matters on its own (timeline, consensus rounds, bench). */
   EVENT;
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return WireName.of(this);
   }
 
+  @JsonCreator
   public static StreamKind fromWire(String s) {
-    return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+    return WireName.parse(StreamKind.class, s, "stream kind");
   }
 }

@@ -1,5 +1,6 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,13 +10,14 @@ import io.vertx.core.json.JsonObject;
  * @param probability the agent's probability for it, 0..1
  * @param chosen      true for the option the agent went with
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Alternative(String option, double probability, boolean chosen) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("option", option).put("probability", probability).put("chosen", chosen);
+    return ContractJson.toJson(this);
   }
 
   public static Alternative fromJson(JsonObject json) {
-    return new Alternative(json.getString("option"), json.getDouble("probability", 0.0), json.getBoolean("chosen", false));
+    return ContractJson.fromJson(json, Alternative.class);
   }
 }

@@ -1,5 +1,6 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,13 +10,14 @@ import io.vertx.core.json.JsonObject;
  * @param description what was seen
  * @param confidence  how much the agent trusts it, 0..1
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Evidence(String source, String description, double confidence) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("source", source).put("description", description).put("confidence", confidence);
+    return ContractJson.toJson(this);
   }
 
   public static Evidence fromJson(JsonObject json) {
-    return new Evidence(json.getString("source"), json.getString("description"), json.getDouble("confidence", 0.0));
+    return ContractJson.fromJson(json, Evidence.class);
   }
 }

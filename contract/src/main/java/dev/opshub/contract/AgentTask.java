@@ -1,5 +1,6 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -20,39 +21,21 @@ import io.vertx.core.json.JsonObject;
  * @param context    what other agents found before (diagnosis, prediction, decision, excluded actions...)
  * @param fault      fault in force for this agent in this drill ({@code byzantine}, {@code byzantine:<mode>}, {@code slow}, {@code crash}), or null
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentTask(String taskId, String drillId, String incidentId, AgentId agent, int step, TaskKind kind,
                         long seed, double speed, double drillTime, JsonObject signals, JsonObject context,
                         String fault) {
 
+  public AgentTask {
+    signals = signals == null ? new JsonObject() : signals;
+    context = context == null ? new JsonObject() : context;
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("taskId", taskId)
-        .put("drillId", drillId)
-        .put("incidentId", incidentId)
-        .put("agent", agent.wireName())
-        .put("step", step)
-        .put("kind", kind.wireName())
-        .put("seed", seed)
-        .put("speed", speed)
-        .put("drillTime", drillTime)
-        .put("signals", signals)
-        .put("context", context)
-        .put("fault", fault);
+    return ContractJson.toJson(this);
   }
 
   public static AgentTask fromJson(JsonObject json) {
-    return new AgentTask(
-        json.getString("taskId"),
-        json.getString("drillId"),
-        json.getString("incidentId"),
-        AgentId.fromWire(json.getString("agent")),
-        json.getInteger("step", 0),
-        TaskKind.fromWire(json.getString("kind")),
-        json.getLong("seed", 0L),
-        json.getDouble("speed", 1.0),
-        json.getDouble("drillTime", 0.0),
-        json.getJsonObject("signals", new JsonObject()),
-        json.getJsonObject("context", new JsonObject()),
-        json.getString("fault"));
+    return ContractJson.fromJson(json, AgentTask.class);
   }
 }

@@ -1,13 +1,15 @@
 package dev.opshub.contract;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Incident lifecycle states (DOMAIN.md); the engine's IncidentLifecycle decides which transitions are valid. */
 public enum IncidentStatus {
   DETECTED, TRIAGED, INVESTIGATING, DIAGNOSED, RESOLVING, RESOLVED, CLOSED, ESCALATED, FAILED;
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireName.of(this);
   }
 
   /** True once nothing more happens to the incident but closing it. */
@@ -15,10 +17,8 @@ public enum IncidentStatus {
     return this != CLOSED;
   }
 
+  @JsonCreator
   public static IncidentStatus fromWire(String s) {
-    if (s == null) {
-      throw new IllegalArgumentException("status is missing");
-    }
-    return valueOf(s.toUpperCase(Locale.ROOT));
+    return WireName.parse(IncidentStatus.class, s, "status");
   }
 }

@@ -1,6 +1,6 @@
 package dev.opshub.contract;
 
-import io.vertx.core.json.JsonArray;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -19,34 +19,19 @@ import java.util.List;
  * @param deliveriesPerSec bridge messages delivered to sockets per second over the last interval
  * @param ts               epoch milliseconds when measured
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record NodeStats(String nodeId, List<String> roles, long heapUsedBytes, long heapMaxBytes, double processCpu,
                         double eventLoopDelayMs, long connections, double deliveriesPerSec, long ts) {
 
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("nodeId", nodeId)
-        .put("roles", new JsonArray(List.copyOf(roles)))
-        .put("heapUsedBytes", heapUsedBytes)
-        .put("heapMaxBytes", heapMaxBytes)
-        .put("processCpu", processCpu)
-        .put("eventLoopDelayMs", eventLoopDelayMs)
-        .put("connections", connections)
-        .put("deliveriesPerSec", deliveriesPerSec)
-        .put("ts", ts);
+  public NodeStats {
+    roles = roles == null ? List.of() : List.copyOf(roles);
   }
 
-  @SuppressWarnings("unchecked")
+  public JsonObject toJson() {
+    return ContractJson.toJson(this);
+  }
+
   public static NodeStats fromJson(JsonObject json) {
-    JsonArray roles = json.getJsonArray("roles", new JsonArray());
-    return new NodeStats(
-        json.getString("nodeId"),
-        (List<String>) (List<?>) roles.getList(),
-        json.getLong("heapUsedBytes", 0L),
-        json.getLong("heapMaxBytes", 0L),
-        json.getDouble("processCpu", -1.0),
-        json.getDouble("eventLoopDelayMs", 0.0),
-        json.getLong("connections", 0L),
-        json.getDouble("deliveriesPerSec", 0.0),
-        json.getLong("ts", 0L));
+    return ContractJson.fromJson(json, NodeStats.class);
   }
 }

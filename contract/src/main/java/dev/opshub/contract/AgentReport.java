@@ -1,5 +1,6 @@
 package dev.opshub.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -19,42 +20,21 @@ import io.vertx.core.json.JsonObject;
  * @param summary        one line for the timeline
  * @param ts             epoch ms when sent
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentReport(String taskId, String drillId, String incidentId, AgentId agent, int step, TaskKind kind,
                           String node, double elapsedSeconds, boolean degraded, Recommendation recommendation,
                           JsonObject findings, String summary, long ts) {
 
+  public AgentReport {
+    findings = findings == null ? new JsonObject() : findings;
+    summary = summary == null ? "" : summary;
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("taskId", taskId)
-        .put("drillId", drillId)
-        .put("incidentId", incidentId)
-        .put("agent", agent.wireName())
-        .put("step", step)
-        .put("kind", kind.wireName())
-        .put("node", node)
-        .put("elapsedSeconds", elapsedSeconds)
-        .put("degraded", degraded)
-        .put("recommendation", recommendation == null ? null : recommendation.toJson())
-        .put("findings", findings)
-        .put("summary", summary)
-        .put("ts", ts);
+    return ContractJson.toJson(this);
   }
 
   public static AgentReport fromJson(JsonObject json) {
-    JsonObject rec = json.getJsonObject("recommendation");
-    return new AgentReport(
-        json.getString("taskId"),
-        json.getString("drillId"),
-        json.getString("incidentId"),
-        AgentId.fromWire(json.getString("agent")),
-        json.getInteger("step", 0),
-        TaskKind.fromWire(json.getString("kind")),
-        json.getString("node"),
-        json.getDouble("elapsedSeconds", 0.0),
-        json.getBoolean("degraded", false),
-        rec == null ? null : Recommendation.fromJson(rec),
-        json.getJsonObject("findings", new JsonObject()),
-        json.getString("summary", ""),
-        json.getLong("ts", 0L));
+    return ContractJson.fromJson(json, AgentReport.class);
   }
 }

@@ -1,6 +1,7 @@
 package dev.opshub.contract;
 
-import java.util.Locale;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What an {@link AgentTask} asks of an agent. */
 public enum TaskKind {
@@ -17,14 +18,13 @@ public enum TaskKind {
   /** communication: write the status update for stakeholders. */
   COMMUNICATE;
 
+  @JsonValue
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return WireName.of(this);
   }
 
+  @JsonCreator
   public static TaskKind fromWire(String s) {
-    if (s == null) {
-      throw new IllegalArgumentException("kind is missing");
-    }
-    return valueOf(s.toUpperCase(Locale.ROOT));
+    return WireName.parse(TaskKind.class, s, "kind");
   }
 }
