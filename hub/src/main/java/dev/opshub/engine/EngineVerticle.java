@@ -1,9 +1,9 @@
 package dev.opshub.engine;
 
-import dev.opshub.contract.NodeLocalMap;
-import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.Headers;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.NodeLocalMap;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

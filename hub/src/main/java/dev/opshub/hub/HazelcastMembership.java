@@ -1,10 +1,10 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.MapNames;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import dev.opshub.contract.MapNames;
 import dev.opshub.engine.ClusterMember;
 import dev.opshub.engine.Membership;
 

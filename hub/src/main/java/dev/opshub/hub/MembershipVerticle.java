@@ -1,8 +1,8 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.NodeLocalMap;
-import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.engine.ClusterMember;
 import dev.opshub.engine.LeaderElection;
 import dev.opshub.engine.Membership;

@@ -1,7 +1,7 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.NodeStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,12 +1,12 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.NodeLocalMap;
-import dev.opshub.contract.MeterNames;
-import dev.opshub.contract.MapNames;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.MeterNames;
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.contract.OpsStreams;
 import dev.opshub.engine.EngineVerticle;
 import dev.opshub.engine.Membership;

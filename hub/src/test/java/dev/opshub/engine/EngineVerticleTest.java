@@ -1,14 +1,12 @@
 package dev.opshub.engine;
 
-import dev.opshub.contract.NodeLocalMap;
-import dev.opshub.contract.MapNames;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.AgentId;
 import dev.opshub.contract.AgentState;
 import dev.opshub.contract.AgentStatus;
 import dev.opshub.contract.Headers;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.contract.NodeStats;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
@@ -27,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)

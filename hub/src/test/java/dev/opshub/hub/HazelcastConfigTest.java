@@ -1,14 +1,14 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.MapNames;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import dev.opshub.contract.MapNames;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class HazelcastConfigTest {
 

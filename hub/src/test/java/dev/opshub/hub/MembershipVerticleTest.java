@@ -1,9 +1,7 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.contract.MapNames;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.engine.EngineVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)

@@ -1,9 +1,7 @@
 package dev.opshub.hub;
 
-import dev.opshub.contract.MeterNames;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.NodeStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 class NodeStatsVerticleTest {

@@ -1,8 +1,8 @@
 package dev.opshub.web;
 
-import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.contract.CloseReason;
 import dev.opshub.contract.MapNames;
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.web.api.ApiRouter;
 import dev.opshub.web.bridge.BridgeOptions;
 import dev.opshub.web.bridge.FanoutBridge;
@@ -14,8 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.DecodeException;

@@ -1,6 +1,5 @@
 package dev.opshub.engine.domain;
 
-import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.AgentFault;
 import dev.opshub.contract.AgentId;
@@ -8,12 +7,13 @@ import dev.opshub.contract.AgentReport;
 import dev.opshub.contract.AgentTask;
 import dev.opshub.contract.ErrorCodes;
 import dev.opshub.contract.IncidentStatus;
+import dev.opshub.contract.MapNames;
 import dev.opshub.drills.Scenario;
 import dev.opshub.drills.ScenarioLoader;
 import dev.opshub.engine.StreamPublisher;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.opshub.engine.domain;
 
-import dev.opshub.contract.MapNames;
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.MapNames;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

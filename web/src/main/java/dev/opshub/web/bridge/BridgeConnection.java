@@ -1,8 +1,8 @@
 package dev.opshub.web.bridge;
 
-import dev.opshub.contract.ErrorCodes;
-import dev.opshub.contract.CloseReason;
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.CloseReason;
+import dev.opshub.contract.ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

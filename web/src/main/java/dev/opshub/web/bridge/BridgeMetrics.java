@@ -1,7 +1,7 @@
 package dev.opshub.web.bridge;
 
-import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.ErrorCodes;
+import dev.opshub.contract.MeterNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
