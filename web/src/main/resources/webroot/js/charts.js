@@ -1,5 +1,5 @@
 // Small live charts with uPlot (webjar). One chart instance per element, updated in place.
-import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 
 const charts = new WeakMap();
 

@@ -1,9 +1,14 @@
 package dev.opshub.web.bridge;
 
 import dev.opshub.contract.Addresses;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,8 +18,12 @@ import java.util.Objects;
 
 /**
  * Options of the {@link FanoutBridge}. Every limit has a documented {@code DEFAULT_*}; setters validate and are
- * fluent; {@link #fromJson(JsonObject)} / {@link #toJson()} use the field names as JSON keys (durations in ms).
+ * fluent; {@link #fromJson(JsonObject)} / {@link #toJson()} map the option names to JSON keys (durations in ms)
+ * through Jackson, by the getters and setters.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY,
+    isGetterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY, setterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class BridgeOptions {
 
   /** Most bridge messages in one SockJS {@code a[...]} frame. */
@@ -26,8 +35,8 @@ public class BridgeOptions {
   public static final long DEFAULT_MAX_BATCH_DELAY = 100;
   /**
    * How long a busy connection's partial batch waits for more messages at most, ms (never more than the batch
-   * delay). With 35 ms, 1,000 connections at 100-200 msg/s each get frames of 3-7 messages and a p99 near 50 ms on a
-   * 2-core machine; see docs/BENCHMARKS.md.
+   * delay). Connections whose pace fills a frame within {@link #DEFAULT_BATCH_FILL_WAIT} wait that longer period
+   * instead; see docs/BRIDGE.md.
    */
   public static final long DEFAULT_BATCH_LINGER = 35;
   /**
@@ -44,9 +53,8 @@ public class BridgeOptions {
   public static final int DEFAULT_FLUSH_GROUPS = 4;
   /**
    * Per-connection queue bound, in messages: also how far a client may fall behind before it is closed as a slow
-   * consumer (5 s at 200 msg/s). 256 was tried for latency's sake and closed 70-95% of 1,000 bench connections
-   * while they were still connecting on a busy 2-core machine (the client stalls for seconds then): the bound must
-   * absorb client stalls; latency under load comes from throughput (several event loops), not from a small bound.
+   * consumer (5 s at 200 msg/s): the bound absorbs a client's stalls (a busy machine, a collection); latency under
+   * load comes from throughput, not from a small bound.
    */
   public static final int DEFAULT_MAX_QUEUE_MESSAGES = 1_000;
   /** Per-connection queue bound, in encoded bytes. */
@@ -132,39 +140,20 @@ public class BridgeOptions {
     this(other.toJson());
   }
 
+  /**
+   * Options from JSON with the option names as keys (durations in ms); keys not given keep their defaults.
+   *
+   * @throws IllegalArgumentException naming the key, for an unknown key or a value a setter refuses
+   */
   public BridgeOptions(JsonObject json) {
-    this();
     if (json == null) {
       return;
     }
-    if (json.containsKey("maxBatchMessages")) setMaxBatchMessages(json.getInteger("maxBatchMessages"));
-    if (json.containsKey("maxBatchDelay")) setMaxBatchDelay(json.getLong("maxBatchDelay"));
-    if (json.containsKey("batchLinger")) setBatchLinger(json.getLong("batchLinger"));
-    if (json.containsKey("batchFillWait")) setBatchFillWait(json.getLong("batchFillWait"));
-    if (json.containsKey("flushGroups")) setFlushGroups(json.getInteger("flushGroups"));
-    if (json.containsKey("maxQueueMessages")) setMaxQueueMessages(json.getInteger("maxQueueMessages"));
-    if (json.containsKey("maxQueueBytes")) setMaxQueueBytes(json.getLong("maxQueueBytes"));
-    if (json.containsKey("conflation")) setConflation(json.getBoolean("conflation"));
-    if (json.containsKey("slowConsumerGrace")) setSlowConsumerGrace(json.getLong("slowConsumerGrace"));
-    if (json.containsKey("historySize")) setHistorySize(json.getInteger("historySize"));
-    if (json.containsKey("historyMaxAge")) setHistoryMaxAge(json.getLong("historyMaxAge"));
-    if (json.containsKey("snapshotMaxKeys")) setSnapshotMaxKeys(json.getInteger("snapshotMaxKeys"));
-    if (json.containsKey("heartbeatInterval")) setHeartbeatInterval(json.getLong("heartbeatInterval"));
-    if (json.containsKey("pingTimeout")) setPingTimeout(json.getLong("pingTimeout"));
-    if (json.containsKey("maxFrameSize")) setMaxFrameSize(json.getInteger("maxFrameSize"));
-    if (json.containsKey("maxMessageSize")) setMaxMessageSize(json.getInteger("maxMessageSize"));
-    if (json.containsKey("maxSubscriptions")) setMaxSubscriptions(json.getInteger("maxSubscriptions"));
-    if (json.containsKey("maxInboundPerSecond")) setMaxInboundPerSecond(json.getInteger("maxInboundPerSecond"));
-    if (json.containsKey("maxConnections")) setMaxConnections(json.getInteger("maxConnections"));
-    if (json.containsKey("maxAddresses")) setMaxAddresses(json.getInteger("maxAddresses"));
-    if (json.containsKey("replyTimeout")) setReplyTimeout(json.getLong("replyTimeout"));
-    if (json.containsKey("sendBufferSize")) setSendBufferSize(json.getInteger("sendBufferSize"));
-    if (json.containsKey("maxHandOffMessages")) setMaxHandOffMessages(json.getInteger("maxHandOffMessages"));
-    if (json.containsKey("maxIngressLag")) setMaxIngressLag(json.getLong("maxIngressLag"));
-    if (json.containsKey("nodeId")) setNodeId(json.getString("nodeId"));
-    if (json.containsKey("operatorToken")) setOperatorToken(json.getString("operatorToken"));
-    if (json.containsKey("allowedOrigins")) setAllowedOrigins(strings(json.getJsonArray("allowedOrigins")));
-    if (json.containsKey("streams")) setStreams(streamAddresses(json.getJsonArray("streams")));
+    try {
+      DatabindCodec.mapper().updateValue(this, json.getMap());
+    } catch (JsonMappingException e) {
+      throw new IllegalArgumentException("bridge options: " + describe(e), e);
+    }
   }
 
   /** Reads options from the {@code bridge} object of the web verticle config (or any JSON with the same keys). */
@@ -187,38 +176,17 @@ public class BridgeOptions {
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("maxBatchMessages", maxBatchMessages)
-        .put("maxBatchDelay", maxBatchDelay)
-        .put("batchLinger", batchLinger)
-        .put("batchFillWait", batchFillWait)
-        .put("flushGroups", flushGroups)
-        .put("maxQueueMessages", maxQueueMessages)
-        .put("maxQueueBytes", maxQueueBytes)
-        .put("conflation", conflation)
-        .put("slowConsumerGrace", slowConsumerGrace)
-        .put("historySize", historySize)
-        .put("historyMaxAge", historyMaxAge)
-        .put("snapshotMaxKeys", snapshotMaxKeys)
-        .put("heartbeatInterval", heartbeatInterval)
-        .put("pingTimeout", pingTimeout)
-        .put("maxFrameSize", maxFrameSize)
-        .put("maxMessageSize", maxMessageSize)
-        .put("maxSubscriptions", maxSubscriptions)
-        .put("maxInboundPerSecond", maxInboundPerSecond)
-        .put("maxConnections", maxConnections)
-        .put("maxAddresses", maxAddresses)
-        .put("replyTimeout", replyTimeout)
-        .put("sendBufferSize", sendBufferSize)
-        .put("maxHandOffMessages", maxHandOffMessages)
-        .put("maxIngressLag", maxIngressLag)
-        .put("nodeId", nodeId)
-        .put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
-        .put("streams", new JsonArray(new ArrayList<>(streams)));
-    if (operatorToken != null) {
-      json.put("operatorToken", operatorToken);
+    return JsonObject.mapFrom(this);
+  }
+
+  private static String describe(JsonMappingException e) {
+    String key = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
+    if (e instanceof UnrecognizedPropertyException) {
+      return "unknown option '" + key + "'";
     }
-    return json;
+    Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+    String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+    return "'" + key + "': " + message;
   }
 
   /**

@@ -1,18 +1,19 @@
-package dev.opshub.web.bridge;
+package dev.opshub.web.bridge.subscription;
 
-import io.vertx.core.Context;
+import dev.opshub.contract.Clock;
+import dev.opshub.web.bridge.delivery.FlushScheduler;
+import dev.opshub.web.bridge.metrics.BridgeMetrics;
 
 import java.util.ArrayList;
 
 /**
- * The bounded hand-off of one address's messages from the node table (bridge context) to the connections of one
- * event loop (a context group). Messages are batched: one task on the group's context carries everything offered
- * since the previous one, so the cost of the hop is per batch, not per message. At most {@code bound} live messages
- * wait; past it the group is overloaded: further messages are dropped (counted), and once the waiting ones are
- * delivered every subscriber of the group is told it missed messages (it drains what it has and is closed with
- * {@code slow_consumer}, then resumes elsewhere or later). Nothing here grows without bound.
- *
- * <p>Offered on the bridge context only; drained on the group's context only; the two meet under this object's lock.
+ * The bounded hand-off of one address's messages from the node table (its loop) to the subscribers on one other
+ * event loop. Messages are batched: one task on that loop carries everything offered since the previous one, so the
+ * hop costs per batch, not per message. At most {@code bound} live messages wait; past it the loop is overloaded:
+ * further messages are dropped (counted), and once the waiting ones are delivered every subscriber of the loop is
+ * told it missed messages (it drains what it has and ends as a slow consumer, then resumes). Nothing here grows
+ * without bound. Offered on the table's loop only, drained on the subscribers' loop only; they meet under this
+ * object's lock.
  */
 final class HandOff {
 
@@ -20,7 +21,6 @@ final class HandOff {
   private record Item(EncodedMessage message, Subscription[] subs, Runnable control) {
   }
 
-  private final Context context;
   private final FlushScheduler scheduler;
   private final int bound;
   private final BridgeMetrics metrics;
@@ -31,18 +31,13 @@ final class HandOff {
   /** Subscribers when the latest message was dropped: they are the ones that missed it. */
   private Subscription[] missedBy;
 
-  HandOff(Context context, FlushScheduler scheduler, int bound, BridgeMetrics metrics) {
-    this.context = context;
+  HandOff(FlushScheduler scheduler, int bound, BridgeMetrics metrics) {
     this.scheduler = scheduler;
     this.bound = bound;
     this.metrics = metrics;
   }
 
-  Context context() {
-    return context;
-  }
-
-  /** Hands a live message to {@code subs} (the group's subscribers now); false if it was dropped. */
+  /** Hands a live message to {@code subs} (the loop's subscribers now); false if it was dropped. */
   boolean offer(EncodedMessage m, Subscription[] subs) {
     boolean schedule;
     synchronized (this) {
@@ -62,12 +57,12 @@ final class HandOff {
     }
     metrics.handOffChanged(1);
     if (schedule) {
-      context.runOnContext(v -> drain());
+      scheduler.loop().post(this::drain);
     }
     return true;
   }
 
-  /** Runs {@code action} on the group's context after everything offered before (never dropped). */
+  /** Runs {@code action} on the subscribers' loop after everything offered before (never dropped). */
   void control(Runnable action) {
     boolean schedule;
     synchronized (this) {
@@ -76,7 +71,7 @@ final class HandOff {
       scheduled = true;
     }
     if (schedule) {
-      context.runOnContext(v -> drain());
+      scheduler.loop().post(this::drain);
     }
   }
 
@@ -93,11 +88,11 @@ final class HandOff {
       scheduled = true;
     }
     if (schedule) {
-      context.runOnContext(v -> drain());
+      scheduler.loop().post(this::drain);
     }
   }
 
-  /** Messages waiting (for tests and gauges). */
+  /** Live messages waiting. */
   synchronized int depth() {
     return messages;
   }
@@ -120,7 +115,7 @@ final class HandOff {
     // one burst: the connections it queued messages for are flushed once, at its end
     scheduler.beginBurst();
     try {
-      deliverAll(batch, missed);
+      deliverAll(batch, missed, scheduler.loop().clock());
     } finally {
       scheduler.endBurst();
     }
@@ -128,10 +123,10 @@ final class HandOff {
 
   /**
    * Delivers in order. Consecutive messages for the same subscribers (the usual case: the array is replaced only
-   * when subscriptions change) go connection by connection: each connection's state is brought into the cache once
+   * when subscriptions change) go subscriber by subscriber: each connection's state is brought into the cache once
    * per burst, not once per message (at 1,000 connections those cache misses were most of the delivery cost).
    */
-  private static void deliverAll(ArrayList<Item> batch, Subscription[] missed) {
+  private static void deliverAll(ArrayList<Item> batch, Subscription[] missed, Clock clock) {
     int size = batch.size();
     int i = 0;
     while (i < size) {
@@ -146,18 +141,18 @@ final class HandOff {
       while (end < size && batch.get(end).control == null && batch.get(end).subs == subs) {
         end++;
       }
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       warm(subs);
       for (Subscription s : subs) {
         for (int k = i; k < end; k++) {
-          s.connection.deliver(s, batch.get(k).message, now);
+          s.deliver(batch.get(k).message, now);
         }
       }
       i = end;
     }
     if (missed != null) {
       for (Subscription s : missed) {
-        s.connection.missed(s);
+        s.missed();
       }
     }
   }
@@ -166,15 +161,14 @@ final class HandOff {
   private static int warmed;
 
   /**
-   * Reads, for every subscriber, the state a delivery will touch (subscription, connection, queue, its newest
-   * entry) before delivering to any: these reads depend on nothing but each other, so the processor runs many
-   * subscribers' cache misses at once, where the delivery loop, with its longer body, waits for them one subscriber
-   * at a time (at 1,000 connections those misses were most of the delivery cost).
+   * Reads, for every subscriber, the state a delivery will touch before delivering to any: these reads depend on
+   * nothing but each other, so the processor runs many subscribers' cache misses at once, where the delivery loop,
+   * with its longer body, waits for them one subscriber at a time.
    */
   private static void warm(Subscription[] subs) {
     int sum = 0;
     for (Subscription s : subs) {
-      sum += s.connection.warm();
+      sum += s.warm();
     }
     warmed = sum;
   }

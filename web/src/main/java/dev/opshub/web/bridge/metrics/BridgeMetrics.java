@@ -1,4 +1,4 @@
-package dev.opshub.web.bridge;
+package dev.opshub.web.bridge.metrics;
 
 import dev.opshub.contract.ErrorCodes;
 import dev.opshub.contract.MeterNames;
@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The bridge's Micrometer meters, all named {@code opshub.bridge.*}. Gauges read state shared by every bridge on
  * the same registry (a second bridge on one registry adds to the same gauges instead of being ignored).
  */
-final class BridgeMetrics {
+public final class BridgeMetrics {
 
-  static final String PREFIX = MeterNames.BRIDGE_PREFIX;
+  public static final String PREFIX = MeterNames.BRIDGE_PREFIX;
 
   /** Gauge state per registry. */
   private static final class Shared {
@@ -38,23 +38,23 @@ final class BridgeMetrics {
 
   private final MeterRegistry registry;
   private final Shared shared;
-  final Counter messagesIn;
-  final Counter deliveries;
-  final Counter frames;
-  final Counter frameEncodings;
-  final DistributionSummary messagesPerFrame;
-  final Counter conflated;
-  final Counter dropped;
-  final Counter slowConsumerCloses;
-  final Counter resumeHits;
-  final Counter resumeMisses;
-  final Counter clientMessages;
-  final Counter handOffOverloads;
-  final Counter ingressShed;
-  final Counter consumerDiscards;
-  final Timer latency;
+  public final Counter messagesIn;
+  public final Counter deliveries;
+  public final Counter frames;
+  public final Counter frameEncodings;
+  public final DistributionSummary messagesPerFrame;
+  public final Counter conflated;
+  public final Counter dropped;
+  public final Counter slowConsumerCloses;
+  public final Counter resumeHits;
+  public final Counter resumeMisses;
+  public final Counter clientMessages;
+  public final Counter handOffOverloads;
+  public final Counter ingressShed;
+  public final Counter consumerDiscards;
+  public final Timer latency;
 
-  BridgeMetrics(MeterRegistry registry) {
+  public BridgeMetrics(MeterRegistry registry) {
     this.registry = registry;
     synchronized (SHARED) {
       this.shared = SHARED.computeIfAbsent(registry, r -> new Shared());
@@ -91,41 +91,41 @@ final class BridgeMetrics {
         .register(registry);
   }
 
-  void connectionOpened() {
+  public void connectionOpened() {
     shared.connections.incrementAndGet();
   }
 
-  void connectionClosed() {
+  public void connectionClosed() {
     shared.connections.decrementAndGet();
   }
 
-  int connections() {
+  public int connections() {
     return shared.connections.get();
   }
 
-  void queueChanged(int messages, long bytes) {
+  public void queueChanged(int messages, long bytes) {
     if (messages != 0) shared.queueDepth.add(messages);
     if (bytes != 0) shared.queueBytes.add(bytes);
   }
 
-  void handOffChanged(int messages) {
+  public void handOffChanged(int messages) {
     if (messages != 0) shared.handOffDepth.add(messages);
   }
 
-  void latencyMillis(long millis) {
+  public void latencyMillis(long millis) {
     latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
 
-  Counter closes(String reason) {
+  public Counter closes(String reason) {
     return registry.counter(PREFIX + "closes", Tags.of("reason", reason));
   }
 
-  Counter errors(ErrorCodes error) {
+  public Counter errors(ErrorCodes error) {
     return registry.counter(PREFIX + "errors", Tags.of("code", error.code()));
   }
 
   /** Subscriptions gauge of one address; created with the address's channel. */
-  AtomicInteger subscriptions(String address) {
+  public AtomicInteger subscriptions(String address) {
     return shared.subscriptions.computeIfAbsent(address, a -> {
       AtomicInteger count = new AtomicInteger();
       Gauge.builder(PREFIX + "subscriptions", count, AtomicInteger::get).tag("address", a)
@@ -135,7 +135,7 @@ final class BridgeMetrics {
   }
 
   /** Removes the gauge of an address whose channel is gone, when no connection counts on it any more. */
-  void removeSubscriptions(String address) {
+  public void removeSubscriptions(String address) {
     shared.subscriptions.computeIfPresent(address, (a, count) -> {
       if (count.get() != 0) {
         return count;

@@ -1,4 +1,4 @@
-package dev.opshub.web.bridge;
+package dev.opshub.web.bridge.delivery;
 
 import java.util.HashMap;
 
@@ -8,17 +8,24 @@ import java.util.HashMap;
  * state message replaces the queued one with the same conflation key (the older is unlinked, the newer appended,
  * so offsets stay in order); anything else is refused and the caller decides (drop, then close as slow consumer).
  */
-final class ConnectionQueue {
+public final class ConnectionQueue {
 
-  enum Offer { QUEUED, CONFLATED, DROPPED }
+  /** What became of an offered element. */
+  public enum Offer { QUEUED, CONFLATED, DROPPED }
 
-  static final class Entry {
-    final byte[] bytes;
-    final String key;
-    final long ts;
-    final long enqueuedNanos;
-    Entry prev;
-    Entry next;
+  /** One queued element; read by the connection's frame writer, linked by the queue only. */
+  public static final class Entry {
+    public final byte[] bytes;
+    public final String key;
+    public final long ts;
+    public final long enqueuedNanos;
+    private Entry prev;
+    private Entry next;
+
+    /** The entry after this one in the queue, or null. */
+    public Entry next() {
+      return next;
+    }
 
     Entry(byte[] bytes, String key, long ts, long enqueuedNanos) {
       this.bytes = bytes;
@@ -40,25 +47,20 @@ final class ConnectionQueue {
   private int allowanceMessages;
   private long allowanceBytes;
 
-  ConnectionQueue(int maxMessages, long maxBytes, boolean conflation) {
+  public ConnectionQueue(int maxMessages, long maxBytes, boolean conflation) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
     this.conflation = conflation;
   }
 
   /**
-   * Queues one element.
+   * Queues one element at {@code now} ({@code Clock.nanoTime()}, read once per message for all its connections).
    *
    * @param key   conflation key (address + body key) for state messages, else null
    * @param ts    body {@code ts} for the latency metric, 0 if unknown
    * @param force admit beyond the bounds (replay and snapshot, themselves bounded by the history window and key limit)
    */
-  Offer offer(byte[] element, String key, long ts, boolean force) {
-    return offer(element, key, ts, force, System.nanoTime());
-  }
-
-  /** Same, with the current {@link System#nanoTime()} (one clock read per message for all its connections). */
-  Offer offer(byte[] element, String key, long ts, boolean force, long now) {
+  public Offer offer(byte[] element, String key, long ts, boolean force, long now) {
     if (!force && isFull(element.length)) {
       if (conflation && key != null) {
         Entry old = byKey.get(key);
@@ -83,21 +85,22 @@ final class ConnectionQueue {
   }
 
   /** True when the queue holds at most half its bounds (overflow is over). */
-  boolean belowHalf() {
+  public boolean belowHalf() {
     return size <= (maxMessages + allowanceMessages) / 2 && bytes <= (maxBytes + allowanceBytes) / 2;
   }
 
   /** Reads the fields an append touches (see {@link HandOff}). */
-  int warm() {
+  public int warm() {
     Entry last = tail;
     return size + (last == null ? 0 : last.bytes.length);
   }
 
-  Entry peek() {
+  public Entry peek() {
     return head;
   }
 
-  Entry poll() {
+
+  public Entry poll() {
     Entry e = head;
     if (e != null) {
       unlink(e);
@@ -109,19 +112,19 @@ final class ConnectionQueue {
     return e;
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  long bytes() {
+  public long bytes() {
     return bytes;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return size == 0;
   }
 
-  void clear() {
+  public void clear() {
     head = null;
     tail = null;
     size = 0;

@@ -1,5 +1,8 @@
-package dev.opshub.web.bridge;
+package dev.opshub.web.bridge.subscription;
 
+import dev.opshub.contract.BridgeProtocol;
+import dev.opshub.contract.Headers;
+import dev.opshub.web.bridge.transport.SockJsFrames;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 
@@ -7,28 +10,28 @@ import io.vertx.core.json.JsonObject;
  * One event-bus message on an {@code ops.*} address, encoded once per node as the SockJS element of its {@code rec}
  * frame. Immutable once built except {@link #snapshotElement()}, computed lazily on the bridge context.
  */
-final class EncodedMessage {
+public final class EncodedMessage {
 
-  static final long NONE = -1;
+  public static final long NONE = -1;
 
-  final String address;
+  public final String address;
   /** Epoch header, or {@link #NONE}. */
-  final long epoch;
+  public final long epoch;
   /** Offset header, or {@link #NONE}. */
-  final long offset;
+  public final long offset;
   /** Body {@code key} (state streams), or null. */
-  final String key;
+  public final String key;
   /** Conflation key (address + NUL + key) when keyed, else null. */
-  final String conflationKey;
+  public final String conflationKey;
   /** Body {@code ts} (publish time, epoch ms), or 0. */
-  final long ts;
-  /** When this node received it (System.nanoTime()). */
-  final long receivedNanos;
-  final byte[] element;
+  public final long ts;
+  /** When this node received it ({@code Clock.nanoTime()}). */
+  public final long receivedNanos;
+  public final byte[] element;
   private final JsonObject frame;
   private byte[] snapshotElement;
 
-  private EncodedMessage(String address, long epoch, long offset, String key, long ts, JsonObject frame) {
+  private EncodedMessage(String address, long epoch, long offset, String key, long ts, JsonObject frame, long nowNanos) {
     this.address = address;
     this.epoch = epoch;
     this.offset = offset;
@@ -37,26 +40,28 @@ final class EncodedMessage {
     this.ts = ts;
     // only keyed (state) messages can appear in a snapshot: keep the tree just for them
     this.frame = key == null ? null : frame;
-    this.receivedNanos = System.nanoTime();
-    this.element = SockJs.element(frame);
+    this.receivedNanos = nowNanos;
+    this.element = SockJsFrames.element(frame);
   }
 
-  static EncodedMessage of(String address, MultiMap headers, Object body) {
+  /** Encodes an event-bus message received at {@code nowNanos}. */
+  public static EncodedMessage of(String address, MultiMap headers, Object body, long nowNanos) {
     JsonObject headersJson = new JsonObject();
     headers.forEach(h -> headersJson.put(h.getKey(), h.getValue()));
-    JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("headers", headersJson).put("body", body);
+    JsonObject frame = new JsonObject().put(BridgeProtocol.TYPE, BridgeProtocol.REC).put(BridgeProtocol.ADDRESS, address)
+        .put(BridgeProtocol.HEADERS, headersJson).put(BridgeProtocol.BODY, body);
     String key = null;
     long ts = 0;
     if (body instanceof JsonObject json) {
-      Object k = json.getValue("key");
+      Object k = json.getValue(BridgeProtocol.BODY_KEY);
       key = k == null ? null : String.valueOf(k);
-      Object t = json.getValue("ts");
+      Object t = json.getValue(BridgeProtocol.BODY_TS);
       ts = t instanceof Number n ? n.longValue() : 0;
     }
-    return new EncodedMessage(address, parse(headers.get("epoch")), parse(headers.get("offset")), key, ts, frame);
+    return new EncodedMessage(address, parse(headers.get(Headers.EPOCH)), parse(headers.get(Headers.OFFSET)), key, ts, frame, nowNanos);
   }
 
-  boolean sequenced() {
+  public boolean sequenced() {
     return epoch != NONE && offset != NONE;
   }
 
@@ -65,8 +70,8 @@ final class EncodedMessage {
     byte[] s = snapshotElement;
     if (s == null && frame != null) {
       JsonObject copy = frame.copy();
-      copy.getJsonObject("headers").put("snapshot", "true");
-      s = SockJs.element(copy);
+      copy.getJsonObject(BridgeProtocol.HEADERS).put(Headers.SNAPSHOT, "true");
+      s = SockJsFrames.element(copy);
       snapshotElement = s;
     }
     return s;

@@ -1,0 +1,89 @@
+package dev.opshub.web;
+
+import dev.opshub.web.api.ApiRouter;
+import dev.opshub.web.bridge.BridgeOptions;
+import dev.opshub.web.bridge.FanoutBridge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The routes of a web node's HTTP servers: {@code /health}, {@code /ready}, {@code /metrics}, the dashboards
+ * ({@code /ops}, {@code /demo}, {@code /transparency}) with their scripts and webjars, the REST gateway under
+ * {@code /api} and the bridge at {@code /eventbus}.
+ */
+final class WebRoutes {
+
+  private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+      + "img-src 'self' data:; connect-src 'self' http: https: ws: wss:; object-src 'none'; frame-ancestors 'none'";
+
+  private final Vertx vertx;
+  private final WebOptions options;
+  private final BridgeOptions bridgeOptions;
+  private final FanoutBridge bridge;
+  private final HealthEndpoints health;
+  private final WebjarAssets webjars = new WebjarAssets();
+
+  WebRoutes(Vertx vertx, WebOptions options, BridgeOptions bridgeOptions, FanoutBridge bridge,
+            PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.options = options;
+    this.bridgeOptions = bridgeOptions;
+    this.bridge = bridge;
+    this.health = new HealthEndpoints(vertx, options, bridge, registry, ready);
+  }
+
+  BridgeOptions bridgeOptions() {
+    return bridgeOptions;
+  }
+
+  /** A new router (one per HTTP server instance). */
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    health.mount(router);
+
+    List<String> origins = bridgeOptions.getAllowedOrigins();
+    if (!origins.isEmpty()) {
+      // dashboards served by another node (a failover list) fetch /eventbus/info cross-origin before opening the
+      // WebSocket, with credentials; the WebSocket itself is checked by the bridge
+      CorsHandler cors = CorsHandler.create().allowCredentials(true).allowedMethod(HttpMethod.GET).maxAgeSeconds(600);
+      origins.forEach(o -> cors.addOrigin(o));
+      router.route("/eventbus/info").handler(cors);
+    }
+    bridge.mount(router, "/eventbus");
+
+    ApiRouter api = new ApiRouter(vertx, options.getOperatorToken(), options.getRequestTimeoutMs(),
+        options.getBodyLimitBytes(), options::getNodes);
+    router.route("/api/*").subRouter(api.router());
+
+    router.get("/").handler(ctx -> ctx.redirect("/ops"));
+    page(router, "/ops", "webroot/ops.html");
+    page(router, "/demo", "webroot/demo.html");
+    page(router, "/transparency", "webroot/transparency.html");
+    router.get("/js/*").handler(StaticHandler.create("webroot/js").setCachingEnabled(false));
+    router.get("/css/*").handler(StaticHandler.create("webroot/css").setCachingEnabled(false));
+    router.get("/webjars/*").handler(webjars::handle);
+    return router;
+  }
+
+  private static void page(Router router, String path, String file) {
+    router.get(path).handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("Referrer-Policy", "no-referrer")
+        .sendFile(file)
+        .onFailure(ctx::fail));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.opshub.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * One HTTP server of a web node, on its own event loop: the {@link WebRoutes} on the node's port. On undeploy it
+ * first waits until the bridge has told every client to reconnect elsewhere; Vert.x then closes the server.
+ */
+final class WebServerVerticle extends VerticleBase {
+
+  private final WebVerticle node;
+  private final int port;
+
+  WebServerVerticle(WebVerticle node, int port) {
+    this.node = node;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    WebOptions options = node.options();
+    HttpServerOptions server = node.routes().bridgeOptions().applyTo(new HttpServerOptions());
+    return vertx.createHttpServer(server)
+        .requestHandler(node.routes().router())
+        .listen(port, options.getHost())
+        .onSuccess(s -> node.listening(s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return node.shutdownBridge();
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The bridge's lowest layer: the client's socket. SockJS framing ({@code o}, {@code h}, {@code a[...]},
+ * {@code c[...]}), the SockJS HTTP endpoints and origin check, liveness (heartbeats, ping timeout), and one
+ * {@link dev.opshub.web.bridge.transport.ClientTransport} per connection that the delivery layer writes frames to.
+ */
+package dev.opshub.web.bridge.transport;
