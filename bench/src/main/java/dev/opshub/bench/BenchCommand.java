@@ -4,9 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,7 +30,7 @@ public final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--url", description = "SockJS endpoint (default: ${DEFAULT-VALUE}).")
-  String url = LoadOptions.DEFAULT_URL;
+  URI url = URI.create(LoadOptions.DEFAULT_URL);
 
   @Option(names = "--conns", description = "Connections (default: ${DEFAULT-VALUE}).")
   int conns = LoadOptions.DEFAULT_CONNECTIONS;
@@ -96,12 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadOptions options = new LoadOptions()
-      .setUrl(url).setConnections(conns).setAddress(address).setDurationSeconds(duration).setWarmupSeconds(warmup)
-      .setThreads(threads).setConnectConcurrency(connectConcurrency).setConnectTimeoutSeconds(connectTimeout)
-      .setConnectionsPerSource(connsPerSource).setPingIntervalMs(pingInterval).setStall(stall)
-      .setStallForSeconds(stallFor).setDrainMs(drainMs).setHandshakeTimeoutMs(handshakeTimeout).setStallReceiveBuffer(stallReceiveBuffer).setServerPid(serverPid).setExpectedRate(rate)
-      .setScenario(scenario).setLabel(label).setProgress(!quiet);
+    LoadOptions options = options();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (stall > 0 && stallFor + drainMs / 1000 + 5 > duration) {
@@ -122,5 +119,36 @@ public final class BenchCommand implements Callable<Integer> {
       Files.writeString(json, report.toJson().encodePrettily());
     }
     return report.opened() == 0 ? 3 : 0;
+  }
+
+  /** The run's options; a value {@link LoadOptions} refuses is a usage error (exit code 2) naming its flag. */
+  LoadOptions options() {
+    LoadOptions options = new LoadOptions().setScenario(scenario).setLabel(label).setProgress(!quiet);
+    check("--url", () -> options.setUrl(url));
+    check("--conns", () -> options.setConnections(conns));
+    check("--address", () -> options.setAddress(address));
+    check("--duration", () -> options.setDurationSeconds(duration));
+    check("--warmup", () -> options.setWarmupSeconds(warmup));
+    check("--threads", () -> options.setThreads(threads));
+    check("--connect-concurrency", () -> options.setConnectConcurrency(connectConcurrency));
+    check("--connect-timeout", () -> options.setConnectTimeoutSeconds(connectTimeout));
+    check("--conns-per-source", () -> options.setConnectionsPerSource(connsPerSource));
+    check("--ping-interval", () -> options.setPingIntervalMs(pingInterval));
+    check("--stall", () -> options.setStall(stall));
+    check("--stall-for", () -> options.setStallForSeconds(stallFor));
+    check("--drain-ms", () -> options.setDrainMs(drainMs));
+    check("--handshake-timeout", () -> options.setHandshakeTimeoutMs(handshakeTimeout));
+    check("--stall-receive-buffer", () -> options.setStallReceiveBuffer(stallReceiveBuffer));
+    check("--server-pid", () -> options.setServerPid(serverPid));
+    check("--rate", () -> options.setExpectedRate(rate));
+    return options;
+  }
+
+  private void check(String option, Runnable set) {
+    try {
+      set.run();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage(), spec.findOption(option), null);
+    }
   }
 }

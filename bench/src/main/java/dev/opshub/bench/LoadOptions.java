@@ -54,11 +54,14 @@ public final class LoadOptions {
   }
 
   public LoadOptions setUrl(String url) {
-    URI uri = URI.create(url);
-    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "ws".equals(uri.getScheme()))) {
+    return setUrl(URI.create(url));
+  }
+
+  public LoadOptions setUrl(URI url) {
+    if (url.getHost() == null || !("http".equals(url.getScheme()) || "ws".equals(url.getScheme()))) {
       throw new IllegalArgumentException("url must be http://host:port/path (got " + url + ")");
     }
-    this.url = uri;
+    this.url = url;
     return this;
   }
 

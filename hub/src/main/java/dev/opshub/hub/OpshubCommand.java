@@ -1,23 +1,24 @@
 package dev.opshub.hub;
 
 import dev.opshub.engine.BenchPublisher;
-import io.vertx.core.json.DecodeException;
+import dev.opshub.hub.OptionConverters.BadValue;
+import dev.opshub.hub.OptionConverters.ClusterMemberConverter;
+import dev.opshub.hub.OptionConverters.NodeUrlConverter;
+import dev.opshub.hub.OptionConverters.RoleConverter;
+import dev.opshub.hub.OptionConverters.TrimmedConverter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar opshub.jar [options]}: starts one opshub node. Every option can also come from the environment
  * ({@code OPSHUB_<NAME>}, e.g. {@code OPSHUB_HTTP_PORT}) or from the JSON file given with {@code --config}
- * (same names, kebab-case or camelCase, plus {@code "bridge"} and {@code "allowedOrigins"}); a flag beats the
- * environment, which beats the file, which beats the built-in default.
+ * (same names, kebab-case or camelCase, lists also as arrays, plus {@code "bridge"}); a flag beats the environment,
+ * which beats the file, which beats the built-in default ({@link ConfigDefaults}).
  *
  * <p>Exit codes: 0 after a clean stop, 1 when the node could not start, 2 on invalid options.
  */
@@ -49,9 +49,11 @@ import java.util.concurrent.TimeUnit;
     footer = {
         "",
         "Every option can also be set in the environment as OPSHUB_<NAME> (OPSHUB_HTTP_PORT=8081, OPSHUB_CLUSTER=true,",
-        "OPSHUB_OPERATOR_TOKEN=...) or in the --config JSON file with the same names, e.g.",
-        "  {\"roles\":\"web\",\"cluster\":true,\"http-port\":8082,\"bridge\":{...},\"allowedOrigins\":[\"https://ops.example\"]}",
-        "Precedence: command-line flag, then environment, then config file, then the default shown.",
+        "OPSHUB_ROLES=agents,engine) or in the --config JSON file with the same names, kebab-case or camelCase, lists",
+        "as a comma string or a JSON array, plus \"bridge\" for the bridge options (docs/BRIDGE.md), e.g.",
+        "  {\"roles\":[\"web\"],\"cluster\":true,\"http-port\":8082,\"allowedOrigins\":[\"https://ops.example\"],\"bridge\":{...}}",
+        "A name the file does not know is refused. Precedence: command-line flag, then environment, then config file,",
+        "then the default shown.",
         "Exit codes: 0 clean stop, 1 start failure, 2 invalid options."})
 public final class OpshubCommand implements Callable<Integer> {
 
@@ -62,17 +64,15 @@ public final class OpshubCommand implements Callable<Integer> {
   /** Bound on a graceful stop. */
   public static final long STOP_TIMEOUT_MS = 10_000;
 
-  static final String ENV_PREFIX = "OPSHUB_";
-  static final String CONFIG_OPTION = "--config";
-
   private static final Logger LOG = LoggerFactory.getLogger(OpshubCommand.class);
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--roles", paramLabel = "LIST", defaultValue = "agents,engine,web",
-      description = "Roles this node runs: a comma list of agents, engine, web. Default: ${DEFAULT-VALUE}.")
-  String roles;
+  @Option(names = "--roles", paramLabel = "ROLE", split = ",", converter = RoleConverter.class,
+      defaultValue = "agents,engine,web",
+      description = "Roles this node runs: any of agents, engine, web. Default: ${DEFAULT-VALUE}.")
+  List<Role> roles;
 
   @Option(names = "--cluster", defaultValue = "false", fallbackValue = "true", arity = "0..1", paramLabel = "BOOL",
       description = "Join the Hazelcast cluster (cluster.xml). Default: ${DEFAULT-VALUE}.")
@@ -86,10 +86,10 @@ public final class OpshubCommand implements Callable<Integer> {
       description = "Address the HTTP server binds. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--cluster-members", paramLabel = "LIST",
+  @Option(names = "--cluster-members", paramLabel = "MEMBER", split = ",", converter = ClusterMemberConverter.class,
       description = "Cluster members to join by TCP-IP, a comma list of host or host:port (overrides cluster.xml; "
           + "default there: 127.0.0.1).")
-  String clusterMembers;
+  List<String> clusterMembers;
 
   @Option(names = "--cluster-interface", paramLabel = "ADDR",
       description = "Address this node binds and announces to the cluster (overrides cluster.xml; default there: 127.0.0.1).")
@@ -112,9 +112,9 @@ public final class OpshubCommand implements Callable<Integer> {
           + "Default: a random one, printed at start.")
   String operatorToken;
 
-  @Option(names = CONFIG_OPTION, paramLabel = "FILE",
-      description = "JSON file with any of these options (same names), plus \"bridge\" (bridge options) and "
-          + "\"allowedOrigins\". Flags and environment win over it.")
+  @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE",
+      description = "JSON file with any of these options (same names), plus \"bridge\" (bridge options). "
+          + "Flags and environment win over it. Also env OPSHUB_CONFIG.")
   Path config;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
@@ -125,15 +125,15 @@ public final class OpshubCommand implements Callable<Integer> {
       description = "Keep drills running one after another (a lively demo). Default: ${DEFAULT-VALUE}.")
   boolean autoDrills;
 
-  @Option(names = "--allowed-origins", paramLabel = "LIST",
+  @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",", converter = TrimmedConverter.class,
       description = "Origins allowed to open the bridge (/eventbus), a comma list. Default: the web role's own "
           + "(same origin).")
-  String allowedOrigins;
+  List<String> allowedOrigins;
 
-  @Option(names = "--nodes", paramLabel = "LIST",
-      description = "Base URLs of the web nodes a dashboard may fail over to, a comma list "
+  @Option(names = "--nodes", paramLabel = "URL", split = ",", converter = NodeUrlConverter.class,
+      description = "Base URLs (http:// or https://) of the web nodes a dashboard may fail over to, a comma list "
           + "(e.g. http://10.0.0.5:8080,http://10.0.0.6:8080). Default: only this node.")
-  String nodes;
+  List<String> nodes;
 
   @Option(names = "--bench-rate", paramLabel = "R", defaultValue = "0",
       description = "The active engine publishes R messages/s on ops.bench (0 = off). Default: ${DEFAULT-VALUE}.")
@@ -153,8 +153,8 @@ public final class OpshubCommand implements Callable<Integer> {
       description = "Pad bytes per ops.bench message. Default: ${DEFAULT-VALUE}.")
   int benchPayload;
 
-  /** The config file's content (empty without --config), set before parsing. */
-  private JsonObject file = new JsonObject();
+  /** Defaults from the environment and the config file; set with the command line. */
+  private ConfigDefaults defaults;
 
   /** Runs the command; exits the JVM only when the node is not left running. */
   public static void main(String[] args) {
@@ -171,41 +171,37 @@ public final class OpshubCommand implements Callable<Integer> {
    * @param err where usage errors go, or null for standard error
    */
   static int execute(Map<String, String> env, PrintWriter err, String... args) {
-    OpshubCommand command = new OpshubCommand();
-    CommandLine line = commandLine(command, env);
+    ConfigDefaults defaults;
+    try {
+      defaults = ConfigDefaults.from(env, args);
+    } catch (IllegalArgumentException e) {
+      CommandLine line = new CommandLine(new OpshubCommand());
+      if (err != null) {
+        line.setErr(err);
+      }
+      return printUsageError(line, e.getMessage(), null);
+    }
+    CommandLine line = commandLine(new OpshubCommand(), defaults);
     if (err != null) {
       line.setErr(err);
-    }
-    try {
-      command.file = loadConfigFile(findConfigPath(env, args));
-    } catch (IllegalArgumentException e) {
-      line.getErr().println(line.getColorScheme().errorText("opshub: " + e.getMessage()));
-      line.getErr().println("Try 'opshub --help' for the options.");
-      return EXIT_USAGE;
     }
     return line.execute(args);
   }
 
-  /** A command line for {@code command} taking defaults from {@code env} and its config file. */
-  static CommandLine commandLine(OpshubCommand command, Map<String, String> env) {
+  /** A command line for {@code command} taking the defaults of options not given as flags from {@code defaults}. */
+  static CommandLine commandLine(OpshubCommand command, ConfigDefaults defaults) {
+    command.defaults = defaults;
     CommandLine line = new CommandLine(command);
-    line.setDefaultValueProvider(new Defaults(command, env));
+    line.setDefaultValueProvider(defaults);
     line.setCaseInsensitiveEnumValuesAllowed(true);
-    line.setParameterExceptionHandler((e, args) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println(e.getCommandLine().getColorScheme().errorText("opshub: " + e.getMessage()));
-      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-      err.println("Try 'opshub --help' for the options.");
-      return EXIT_USAGE;
-    });
+    line.setParameterExceptionHandler((e, args) -> printUsageError(e.getCommandLine(), describe(e, defaults), e));
     return line;
   }
 
   /** Parses {@code args} only (nothing starts), with {@code file} as the config file's content. */
   static OpshubCommand parse(Map<String, String> env, JsonObject file, String... args) {
     OpshubCommand command = new OpshubCommand();
-    command.file = file;
-    commandLine(command, env).parseArgs(args);
+    commandLine(command, new ConfigDefaults(env, file)).parseArgs(args);
     return command;
   }
 
@@ -228,93 +224,43 @@ public final class OpshubCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The validated settings; throws {@link ParameterException} (exit code 2) on invalid input. */
+  /**
+   * The validated settings; throws {@link ParameterException} (exit code 2) on invalid input. List items were
+   * checked by their converters; what is checked here are ranges and what needs more than one value.
+   */
   NodeSettings settings() {
     Set<Role> roleSet = EnumSet.noneOf(Role.class);
-    for (String role : roles.split(",")) {
-      if (role.isBlank()) {
-        continue;
-      }
-      try {
-        roleSet.add(Role.fromWire(role));
-      } catch (IllegalArgumentException e) {
-        throw usage("--roles: " + e.getMessage());
-      }
-    }
+    roleSet.addAll(OptionConverters.present(roles));
     if (roleSet.isEmpty()) {
-      throw usage("--roles: at least one of agents, engine, web is needed");
+      throw usage("--roles", "--roles: at least one of agents, engine, web is needed");
     }
     checkPort("--http-port", httpPort);
     if (clusterPort != null) {
       checkPort("--cluster-port", clusterPort);
     }
     if (host == null || host.isBlank()) {
-      throw usage("--host must not be empty");
-    }
-    List<String> members = new ArrayList<>();
-    if (clusterMembers != null) {
-      for (String member : clusterMembers.split(",")) {
-        String m = member.trim();
-        if (m.isEmpty()) {
-          continue;
-        }
-        int colon = m.lastIndexOf(':');
-        if (colon > 0 && m.indexOf(':') == colon) {
-          try {
-            checkPort("--cluster-members port", Integer.parseInt(m.substring(colon + 1)));
-          } catch (NumberFormatException e) {
-            throw usage("--cluster-members: '" + m + "' is not host or host:port");
-          }
-        }
-        members.add(m);
-      }
+      throw usage("--host", "--host must not be empty");
     }
     if (clusterName != null && clusterName.isBlank()) {
-      throw usage("--cluster-name must not be empty");
+      throw usage("--cluster-name", "--cluster-name must not be empty");
     }
     Path clusterXml = clusterConfig;
     if (clusterXml != null && !Files.isReadable(clusterXml)) {
-      throw usage("--cluster-config: cannot read " + clusterXml);
+      throw usage("--cluster-config", "--cluster-config: cannot read " + clusterXml);
     }
     if (clusterXml == null && Files.isReadable(Paths.get("cluster.xml"))) {
       clusterXml = Paths.get("cluster.xml");
     }
-    if (benchRate < 0 || benchRate > BenchPublisher.MAX_RATE) {
-      throw usage("--bench-rate must be 0.." + BenchPublisher.MAX_RATE + ", not " + benchRate);
-    }
-    if (benchPayload < 0 || benchPayload > BenchPublisher.MAX_PAYLOAD) {
-      throw usage("--bench-payload must be 0.." + BenchPublisher.MAX_PAYLOAD + ", not " + benchPayload);
-    }
-    if (webInstances < 0 || webInstances > 256) {
-      throw usage("--web-instances must be 0..256, not " + webInstances);
-    }
+    checkRange("--bench-rate", benchRate, 0, BenchPublisher.MAX_RATE);
+    checkRange("--bench-payload", benchPayload, 0, BenchPublisher.MAX_PAYLOAD);
+    checkRange("--web-instances", webInstances, 0, 256);
     boolean generated = operatorToken == null || operatorToken.isBlank();
     String token = generated ? randomToken() : operatorToken.trim();
-    JsonObject bridge = file.getValue("bridge") instanceof JsonObject b ? b.copy() : new JsonObject();
-    JsonArray origins = new JsonArray();
-    if (allowedOrigins != null) {
-      for (String origin : allowedOrigins.split(",")) {
-        if (!origin.isBlank()) {
-          origins.add(origin.trim());
-        }
-      }
-    }
-    List<String> nodeUrls = new ArrayList<>();
-    if (nodes != null) {
-      for (String url : nodes.split(",")) {
-        String u = url.trim();
-        if (u.isEmpty()) {
-          continue;
-        }
-        if (!u.startsWith("http://") && !u.startsWith("https://")) {
-          throw usage("--nodes: '" + u + "' is not an http:// or https:// URL");
-        }
-        nodeUrls.add(u);
-      }
-    }
-    return new NodeSettings(roleSet, cluster, httpPort, host.trim(), members,
+    return new NodeSettings(roleSet, cluster, httpPort, host.trim(), OptionConverters.present(clusterMembers),
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
-        dataDir, autoDrills, benchRate, benchPayload, bridge, origins, nodeUrls, webInstances, transport);
+        dataDir, autoDrills, benchRate, benchPayload, defaults.bridge(),
+        new JsonArray(new ArrayList<>(OptionConverters.present(allowedOrigins))), OptionConverters.present(nodes),
+        webInstances, transport);
   }
 
   private void installShutdownHook(OpshubNode node) {
@@ -338,13 +284,41 @@ public final class OpshubCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
+  /**
+   * The message of a usage error: a value our converters refused is reported as {@code --option: what is wrong};
+   * a value that came from the environment or the config file says so.
+   */
+  static String describe(ParameterException e, ConfigDefaults defaults) {
+    if (!(e.getArgSpec() instanceof OptionSpec option)) {
+      return e.getMessage();
+    }
+    String message = e.getCause() instanceof BadValue bad ? option.longestName() + ": " + bad.getMessage() : e.getMessage();
+    return defaults.origin(option).map(origin -> message + " (from " + origin + ")").orElse(message);
+  }
+
+  private static int printUsageError(CommandLine line, String message, ParameterException cause) {
+    PrintWriter err = line.getErr();
+    err.println(line.getColorScheme().errorText("opshub: " + message));
+    if (cause != null) {
+      CommandLine.UnmatchedArgumentException.printSuggestions(cause, err);
+    }
+    err.println("Try 'opshub --help' for the options.");
+    return EXIT_USAGE;
+  }
+
+  private ParameterException usage(String option, String message) {
+    return new ParameterException(spec.commandLine(), message, spec.findOption(option), null);
   }
 
   private void checkPort(String option, int port) {
     if (port < 1 || port > 65_535) {
-      throw usage(option + " must be 1..65535, not " + port);
+      throw usage(option, option + " must be 1..65535, not " + port);
+    }
+  }
+
+  private void checkRange(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw usage(option, option + " must be " + min + ".." + max + ", not " + value);
     }
   }
 
@@ -356,96 +330,6 @@ public final class OpshubCommand implements Callable<Integer> {
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
-  }
-
-  /** {@code --config FILE} / {@code --config=FILE} from args, else env {@code OPSHUB_CONFIG}, else null. */
-  static Path findConfigPath(Map<String, String> env, String... args) {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(CONFIG_OPTION)) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("--config needs a FILE");
-        }
-        return Paths.get(args[i + 1]);
-      }
-      if (args[i].startsWith(CONFIG_OPTION + "=")) {
-        return Paths.get(args[i].substring(CONFIG_OPTION.length() + 1));
-      }
-    }
-    String fromEnv = env.get(ENV_PREFIX + "CONFIG");
-    return fromEnv == null || fromEnv.isBlank() ? null : Paths.get(fromEnv);
-  }
-
-  /** Reads and checks the config file: a JSON object whose keys are known options, "bridge" or "allowedOrigins". */
-  static JsonObject loadConfigFile(Path path) {
-    if (path == null) {
-      return new JsonObject();
-    }
-    JsonObject json;
-    try {
-      json = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--config: cannot read " + path + " (" + e.getMessage() + ")");
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("--config: " + path + " is not a JSON object (" + e.getMessage() + ")");
-    }
-    CommandSpec spec = CommandSpec.forAnnotatedObject(new OpshubCommand());
-    for (String key : json.fieldNames()) {
-      String kebab = kebab(key);
-      if (kebab.equals("bridge")) {
-        if (!(json.getValue(key) instanceof JsonObject)) {
-          throw new IllegalArgumentException("--config: \"bridge\" must be a JSON object");
-        }
-        continue;
-      }
-      OptionSpec option = spec.findOption("--" + kebab);
-      if (option == null || kebab.equals("config") || kebab.equals("help") || kebab.equals("version")) {
-        throw new IllegalArgumentException("--config: unknown option \"" + key + "\" in " + path);
-      }
-    }
-    return json;
-  }
-
-  /** {@code httpPort} or {@code http-port} to {@code http-port}. */
-  static String kebab(String name) {
-    StringBuilder out = new StringBuilder();
-    for (char c : name.toCharArray()) {
-      if (Character.isUpperCase(c)) {
-        out.append('-').append(Character.toLowerCase(c));
-      } else {
-        out.append(c == '_' ? '-' : c);
-      }
-    }
-    return out.toString();
-  }
-
-  /** Defaults from the environment ({@code OPSHUB_HTTP_PORT}), then the config file ({@code http-port}/{@code httpPort}). */
-  private record Defaults(OpshubCommand command, Map<String, String> env) implements CommandLine.IDefaultValueProvider {
-    @Override
-    public String defaultValue(ArgSpec arg) {
-      if (!(arg instanceof OptionSpec option)) {
-        return null;
-      }
-      String name = option.longestName().replaceFirst("^--", "");
-      if (name.equals("help") || name.equals("version") || name.equals("config")) {
-        return null;
-      }
-      String fromEnv = env.get(ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_'));
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        return fromEnv;
-      }
-      for (String key : command.file.fieldNames()) {
-        if (kebab(key).equals(name)) {
-          Object value = command.file.getValue(key);
-          if (value instanceof JsonArray array) {
-            List<String> items = new ArrayList<>();
-            array.forEach(item -> items.add(String.valueOf(item)));
-            return String.join(",", items);
-          }
-          return value == null ? null : String.valueOf(value);
-        }
-      }
-      return null;
-    }
   }
 
   /** The version from the jar's manifest. */

@@ -85,17 +85,17 @@ class OpshubCommandTest {
   void configFileIsCheckedForUnknownOptionsAndBadJson(@TempDir Path dir) throws Exception {
     Path good = dir.resolve("good.json");
     Files.writeString(good, "{\"roles\":\"agents,engine\",\"httpPort\":8181,\"allowedOrigins\":[\"https://x\"]}");
-    assertThat(OpshubCommand.loadConfigFile(good).getInteger("httpPort")).isEqualTo(8181);
-    NodeSettings s = settings(Map.of(), OpshubCommand.loadConfigFile(good));
+    assertThat(ConfigDefaults.load(good).getInteger("httpPort")).isEqualTo(8181);
+    NodeSettings s = settings(Map.of(), ConfigDefaults.load(good));
     assertThat(s.allowedOrigins().getList()).containsExactly("https://x");
     Path unknown = dir.resolve("unknown.json");
     Files.writeString(unknown, "{\"http-prot\":8181}");
-    assertThatThrownBy(() -> OpshubCommand.loadConfigFile(unknown)).hasMessageContaining("unknown option \"http-prot\"");
+    assertThatThrownBy(() -> ConfigDefaults.load(unknown)).hasMessageContaining("unknown option \"http-prot\"");
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{not json");
-    assertThatThrownBy(() -> OpshubCommand.loadConfigFile(bad)).hasMessageContaining("not a JSON object");
-    assertThat(OpshubCommand.findConfigPath(Map.of(), "--http-port", "1", "--config", "x.json")).isEqualTo(Path.of("x.json"));
-    assertThat(OpshubCommand.findConfigPath(Map.of("OPSHUB_CONFIG", "y.json"))).isEqualTo(Path.of("y.json"));
+    assertThatThrownBy(() -> ConfigDefaults.load(bad)).hasMessageContaining("not a JSON object");
+    assertThat(ConfigDefaults.findConfigPath(Map.of(), "--http-port", "1", "--config", "x.json")).isEqualTo(Path.of("x.json"));
+    assertThat(ConfigDefaults.findConfigPath(Map.of("OPSHUB_CONFIG", "y.json"))).isEqualTo(Path.of("y.json"));
   }
 
   @Test
@@ -125,7 +125,7 @@ class OpshubCommandTest {
   @Test
   void helpDocumentsEveryOptionWithItsDefault() {
     StringWriter out = new StringWriter();
-    CommandLine line = OpshubCommand.commandLine(new OpshubCommand(), Map.of());
+    CommandLine line = OpshubCommand.commandLine(new OpshubCommand(), new ConfigDefaults(Map.of(), new JsonObject()));
     line.setOut(new PrintWriter(out));
     assertThat(line.execute("--help")).isZero();
     String help = out.toString();
@@ -136,6 +136,100 @@ class OpshubCommandTest {
     }
     String unwrapped = help.replaceAll("\\n\\s+", "");
     assertThat(unwrapped).contains("Default: agents,engine,web").contains("Default: 8080").contains("Default: ./data");
+  }
+
+  @Test
+  void aBadListItemIsAUsageErrorNamingTheOptionAndTheValue() {
+    assertUsageError("opshub: --roles: unknown role 'bogus' (expected agents, engine or web)", "--roles", "web,bogus");
+    assertUsageError("opshub: --cluster-members: 'h:70000': the port must be 1..65535",
+        "--cluster-members", "10.0.0.5,h:70000");
+    assertUsageError("opshub: --cluster-members: 'h:0': the port must be 1..65535", "--cluster-members", "h:0");
+    assertUsageError("opshub: --cluster-members: ':5701' is not host or host:port", "--cluster-members", ":5701");
+    assertUsageError("opshub: --cluster-members: 'a b' is not host or host:port", "--cluster-members", "a b");
+    assertUsageError("opshub: --nodes: 'ftp://b' is not an http:// or https:// URL", "--nodes", "http://a:8080,ftp://b");
+    assertUsageError("opshub: --nodes: 'http://' is not an http:// or https:// URL", "--nodes", "http://");
+    assertUsageError("opshub: --nodes: '10.0.0.5:8080' is not an http:// or https:// URL", "--nodes", "10.0.0.5:8080");
+  }
+
+  @Test
+  void aBadValueFromTheEnvironmentOrTheConfigFileSaysWhereItCameFrom(@TempDir Path dir) throws Exception {
+    StringWriter err = new StringWriter();
+    assertThat(OpshubCommand.execute(Map.of("OPSHUB_NODES", "gopher://x"), new PrintWriter(err, true))).isEqualTo(2);
+    assertThat(err.toString()).contains("--nodes: 'gopher://x' is not an http:// or https:// URL (from OPSHUB_NODES)");
+    Path file = dir.resolve("opshub.json");
+    Files.writeString(file, "{\"clusterMembers\":[\"10.0.0.5\",\"10.0.0.6:99999\"]}");
+    err = new StringWriter();
+    assertThat(OpshubCommand.execute(Map.of(), new PrintWriter(err, true), "--config", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--cluster-members: '10.0.0.6:99999': the port must be 1..65535 (from "
+        + "\"clusterMembers\" in " + file + ")");
+    // a flag replaces a bad environment value: the error is the flag's own, with no origin
+    err = new StringWriter();
+    assertThat(OpshubCommand.execute(Map.of("OPSHUB_ROLES", "bogus", "OPSHUB_HTTP_PORT", "8080"),
+        new PrintWriter(err, true), "--roles", "web", "--http-port", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("opshub: --http-port must be 1..65535, not 0\n").doesNotContain("bogus");
+  }
+
+  @Test
+  void listsComeFromTheEnvironmentAndFromJsonArraysInTheConfigFile(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("OPSHUB_ROLES", "engine, web", "OPSHUB_CLUSTER_MEMBERS", "10.0.0.5, 10.0.0.6:5702",
+        "OPSHUB_ALLOWED_ORIGINS", "https://a.example,https://b.example", "OPSHUB_NODES", "http://n1:8080,https://n2");
+    NodeSettings fromEnv = settings(env, new JsonObject());
+    assertThat(fromEnv.roleNames()).containsExactly("engine", "web");
+    assertThat(fromEnv.clusterMembers()).containsExactly("10.0.0.5", "10.0.0.6:5702");
+    assertThat(fromEnv.allowedOrigins().getList()).containsExactly("https://a.example", "https://b.example");
+    assertThat(fromEnv.nodes()).containsExactly("http://n1:8080", "https://n2");
+
+    Path path = dir.resolve("opshub.json");
+    Files.writeString(path, "{\"roles\":[\"agents\",\"WEB\"],\"cluster-members\":[\"10.0.0.7:5701\",\"[::1]:5702\",\"::1\"],"
+        + "\"allowedOrigins\":[\"https://c.example\"],\"nodes\":[\" http://n3:8080 \"],\"clusterPort\":5801}");
+    JsonObject file = ConfigDefaults.load(path);
+    NodeSettings fromFile = settings(Map.of(), file);
+    assertThat(fromFile.roleNames()).containsExactly("agents", "web");
+    assertThat(fromFile.clusterMembers()).containsExactly("10.0.0.7:5701", "[::1]:5702", "::1");
+    assertThat(fromFile.allowedOrigins().getList()).containsExactly("https://c.example");
+    assertThat(fromFile.nodes()).containsExactly("http://n3:8080");
+    assertThat(fromFile.clusterPort()).isEqualTo(5801);
+
+    NodeSettings both = settings(Map.of("OPSHUB_ROLES", "engine"), file, "--nodes", "https://n4");
+    assertThat(both.roleNames()).containsExactly("engine");
+    assertThat(both.nodes()).containsExactly("https://n4");
+    assertThat(both.clusterMembers()).containsExactly("10.0.0.7:5701", "[::1]:5702", "::1");
+  }
+
+  @Test
+  void listItemsAreTrimmedAndEmptyItemsDropped() {
+    NodeSettings s = settings(Map.of("OPSHUB_NODES", " , "), new JsonObject(), "--roles", " web ,, engine ,",
+        "--cluster-members", ",10.0.0.5 ,, ", "--allowed-origins", " https://a , ,https://b");
+    assertThat(s.roleNames()).containsExactly("engine", "web");
+    assertThat(s.clusterMembers()).containsExactly("10.0.0.5");
+    assertThat(s.allowedOrigins().getList()).containsExactly("https://a", "https://b");
+    assertThat(s.nodes()).isEmpty();
+    assertThat(settings(Map.of(), new JsonObject(), "--roles", "web", "--roles", "agents").roleNames())
+        .containsExactly("agents", "web");
+    assertUsageError("--roles: at least one", "--roles", " , ");
+    assertUsageError("--roles: at least one", "--roles=");
+  }
+
+  @Test
+  void configFileRefusesArraysForOneValueRepeatedNamesAndObjects(@TempDir Path dir) throws Exception {
+    assertConfigRefused(dir, "{\"httpPort\":[8080,8081]}", "\"httpPort\" in ", "takes one value, not an array");
+    assertConfigRefused(dir, "{\"httpPort\":8080,\"http-port\":8081}", "is the same option as");
+    assertConfigRefused(dir, "{\"roles\":{\"web\":true}}", "\"roles\" in ", "must be a string, number or boolean");
+    assertConfigRefused(dir, "{\"roles\":[[\"web\"]]}", "must be an array of strings or numbers");
+    assertConfigRefused(dir, "{\"bridge\":5}", "\"bridge\" in ", "must be a JSON object");
+    assertConfigRefused(dir, "{\"help\":true}", "unknown option \"help\"");
+    assertConfigRefused(dir, "{\"config\":\"other.json\"}", "unknown option \"config\"");
+    StringWriter err = new StringWriter();
+    assertThat(runCapturing(err, "--config", dir.resolve("missing.json").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--config: cannot read ").contains("missing.json (no such file)");
+  }
+
+  private static void assertConfigRefused(Path dir, String json, String... messages) throws Exception {
+    Path path = Files.createTempFile(dir, "opshub", ".json");
+    Files.writeString(path, json);
+    StringWriter err = new StringWriter();
+    assertThat(runCapturing(err, "--config=" + path)).as("exit code of %s", json).isEqualTo(2);
+    assertThat(err.toString()).startsWith("opshub: --config: ").contains(messages);
   }
 
   private static void assertUsageError(String message, String... args) {
