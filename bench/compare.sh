@@ -31,7 +31,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_JAR="$ROOT/bench/target/opshub-bench.jar"
-HUB_JAR="$ROOT/hub/target/opshub.jar"
+# HUB_JAR=/path/to/opshub.jar measures another build of the hub (an earlier commit, say) with the same load client
+HUB_JAR=${HUB_JAR:-"$ROOT/hub/target/opshub.jar"}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms512m -Xmx2g -XX:+UseG1GC"}
 PAYLOAD=200
@@ -85,6 +86,7 @@ fi
 # run private copies: a build started meanwhile (the tree is shared) must not swap a jar under a running server
 mkdir -p "$OUT/jars"
 cp "$BENCH_JAR" "$OUT/jars/opshub-bench.jar"; BENCH_JAR="$OUT/jars/opshub-bench.jar"
+HUB_JAR_SOURCE=$HUB_JAR
 if [ -f "$HUB_JAR" ]; then cp "$HUB_JAR" "$OUT/jars/opshub.jar"; HUB_JAR="$OUT/jars/opshub.jar"; fi
 
 STARTED_PIDS=()
@@ -193,7 +195,7 @@ run_floors() { # conns rate
   echo "- server JVM flags: $SERVER_JVM_OPTS"
   echo "- client JVM flags: $CLIENT_JVM_OPTS"
   echo "- stock server HTTP verticle instances: $STOCK_INSTANCES"
-  echo "- tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) (+ uncommitted changes); hub jar built $(date -u -r "$ROOT/hub/target/opshub.jar" '+%H:%M UTC' 2>/dev/null || echo never), bench jar built $(date -u -r "$ROOT/bench/target/opshub-bench.jar" '+%H:%M UTC')"
+  echo "- tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) (+ uncommitted changes); hub jar $HUB_JAR_SOURCE built $(date -u -r "$HUB_JAR_SOURCE" '+%H:%M UTC' 2>/dev/null || echo never), bench jar built $(date -u -r "$ROOT/bench/target/opshub-bench.jar" '+%H:%M UTC')"
   echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), warmup ${WARMUP} s, measured ${DURATION} s (d: ${D_DURATION} s, stall ${D_STALL} s)"
 } >"$OUT/machine.md"
