@@ -5,6 +5,7 @@ import dev.opshub.contract.AgentFault;
 import dev.opshub.contract.AgentId;
 import dev.opshub.contract.AgentReport;
 import dev.opshub.contract.AgentTask;
+import dev.opshub.contract.Clock;
 import dev.opshub.contract.ErrorCodes;
 import dev.opshub.contract.IncidentStatus;
 import dev.opshub.contract.MapNames;
@@ -13,7 +14,6 @@ import dev.opshub.drills.ScenarioLoader;
 import dev.opshub.engine.StreamPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +56,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
   private static final Logger LOG = LoggerFactory.getLogger(DomainEngineVerticle.class);
 
   private final StreamPublisher publisher;
+  private final Clock clock;
   private String nodeId;
   private boolean autoDrills;
   private double autoDrillSpeed;
@@ -75,7 +76,13 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
   private final SecureRandom random = new SecureRandom();
 
   public DomainEngineVerticle(StreamPublisher publisher) {
+    this(publisher, Clock.SYSTEM);
+  }
+
+  /** An engine whose drills take wall time from {@code clock}. */
+  public DomainEngineVerticle(StreamPublisher publisher, Clock clock) {
     this.publisher = publisher;
+    this.clock = clock;
   }
 
   @Override
@@ -184,7 +191,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
       Map<AgentId, String> faults = new java.util.EnumMap<>(AgentId.class);
       d.getJsonObject("faults", new JsonObject()).forEach(f -> faults.put(AgentId.fromWire(f.getKey()),
           String.valueOf(f.getValue())));
-      DrillRunner r = new DrillRunner(this, id, s, d.getLong("seed"), d.getDouble("speed"),
+      DrillRunner r = new DrillRunner(this, clock, Timers.of(vertx), id, s, d.getLong("seed"), d.getDouble("speed"),
           DrillRunner.Policy.fromWire(d.getString("policy", "auto_approve")),
           d.getDouble("approvalTimeoutSeconds", DrillRunner.DEFAULT_APPROVAL_TIMEOUT), d.getBoolean("auto", false));
       r.replayUntil(d.getDouble("drillTime", 0.0), "paused".equals(d.getString("state")), faults);
@@ -210,11 +217,6 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
   }
 
   // ---------------------------------------------------------------- Host
-
-  @Override
-  public Vertx vertx() {
-    return vertx;
-  }
 
   @Override
   public void publish(String address, String key, JsonObject body) {
@@ -287,8 +289,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
 
   private DrillRunner startDrill(Scenario s, long seed, double speed, DrillRunner.Policy policy, double approvalTimeout,
                                  boolean auto) {
-    String id = "drill-" + Long.toString(System.currentTimeMillis(), 36) + "-" + (++counter);
-    DrillRunner d = new DrillRunner(this, id, s, seed, speed, policy, approvalTimeout, auto);
+    String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
+    DrillRunner d = new DrillRunner(this, clock, Timers.of(vertx), id, s, seed, speed, policy, approvalTimeout, auto);
     active.put(id, d);
     d.start();
     return d;

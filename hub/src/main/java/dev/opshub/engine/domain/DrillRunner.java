@@ -5,13 +5,13 @@ import dev.opshub.contract.Addresses;
 import dev.opshub.contract.AgentId;
 import dev.opshub.contract.AgentReport;
 import dev.opshub.contract.AgentTask;
+import dev.opshub.contract.Clock;
 import dev.opshub.contract.IncidentStatus;
 import dev.opshub.contract.Recommendation;
 import dev.opshub.contract.Risk;
 import dev.opshub.contract.TaskKind;
 import dev.opshub.drills.Scenario;
 import dev.opshub.drills.SignalModel;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -38,8 +37,6 @@ final class DrillRunner {
 
   /** What the runner needs from the engine around it. */
   interface Host {
-    Vertx vertx();
-
     void publish(String address, String key, JsonObject body);
 
     void sendTask(AgentTask task);
@@ -89,16 +86,6 @@ final class DrillRunner {
   /** Under this score the approve policy rejects instead. */
   static final double POLICY_MIN_SCORE = 0.5;
   static final double DEFAULT_APPROVAL_TIMEOUT = 120;
-  /** Drill seconds per wall second while replaying a drill taken over from another engine. */
-  static final double REPLAY_SPEED = 1000;
-
-  private static final int RANK_SAMPLE = 0;
-  private static final int RANK_CONTROL = 5;
-  private static final int RANK_AGENT = 10;
-
-  private record Ev(double at, int rank, long seq, Runnable run) {
-  }
-
   private static final class Pending {
     final AgentTask task;
     final double at;
@@ -119,20 +106,15 @@ final class DrillRunner {
   final double approvalTimeout;
   final boolean auto;
   private final Host host;
+  private final Clock wall;
+  private final Timers timers;
+  private final DrillClock clock;
   private final SignalModel world;
-  private double speed;
   private State state = State.RUNNING;
   private String phase = "monitoring";
   private double phaseSince;
   private final Map<String, Double> phaseDurations = new LinkedHashMap<>();
   private String worldPhase;
-  private double clock;
-  private double anchorDrill;
-  private long anchorWall;
-  private final PriorityQueue<Ev> queue = new PriorityQueue<>((a, b) -> a.at != b.at ? Double.compare(a.at, b.at)
-      : a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Long.compare(a.seq, b.seq));
-  private long seq;
-  private long timer = -1;
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private int step;
   private int progressEvery = 1;
@@ -155,50 +137,43 @@ final class DrillRunner {
   private final List<JsonObject> remediations = new ArrayList<>();
   private final Set<AgentId> fallbacks = EnumSet.noneOf(AgentId.class);
   private long timelineSeq;
-  /** Drill time up to which this runner silently replays a drill another engine was running, or 0. */
-  private double replayUntil;
   private boolean pauseAfterReplay;
   private final long startedTs;
   private long endedTs;
   private String endReason;
 
-  DrillRunner(Host host, String id, Scenario scenario, long seed, double speed, Policy policy, double approvalTimeout,
-              boolean auto) {
+  DrillRunner(Host host, Clock wall, Timers timers, String id, Scenario scenario, long seed, double speed, Policy policy,
+              double approvalTimeout, boolean auto) {
     this.host = host;
+    this.wall = wall;
+    this.timers = timers;
+    this.clock = new DrillClock(wall, timers, speed);
     this.id = id;
     this.scenario = scenario;
     this.seed = seed;
-    this.speed = speed;
     this.policy = policy;
     this.approvalTimeout = approvalTimeout;
     this.auto = auto;
     this.world = new SignalModel(scenario, seed);
-    this.startedTs = System.currentTimeMillis();
+    this.startedTs = wall.currentTimeMillis();
   }
 
   /**
    * Makes this runner take over a drill another engine was running: it replays the drill (same seed, same
-   * agents' answers) at {@link #REPLAY_SPEED} without publishing until drill time {@code until}, then goes on
+   * agents' answers) at {@link DrillClock#REPLAY_SPEED} without publishing until drill time {@code until}, then goes on
    * live at the drill's own speed. Operator decisions taken before are not known; the drill's policy stands in.
    */
   void replayUntil(double until, boolean paused, Map<AgentId, String> injected) {
-    replayUntil = until;
+    clock.replayUntil(until, this::replayDone);
     pauseAfterReplay = paused;
     faults.putAll(injected);
   }
 
   boolean replaying() {
-    return clock < replayUntil;
-  }
-
-  private double pace() {
-    return replaying() ? Math.max(speed, REPLAY_SPEED) : speed;
+    return clock.replaying();
   }
 
   private void replayDone() {
-    replayUntil = 0;
-    anchorDrill = clock;
-    anchorWall = System.currentTimeMillis();
     if (incident != null) {
       saveIncident();
     }
@@ -211,81 +186,31 @@ final class DrillRunner {
   // ---------------------------------------------------------------- clock
 
   void start() {
-    anchorWall = System.currentTimeMillis();
-    anchorDrill = 0;
+    clock.start();
     worldPhase = scenario.phaseAt(0);
-    progressEvery = Math.max(1, (int) Math.round(speed * 0.5 / scenario.sampleSeconds()));
+    progressEvery = Math.max(1, (int) Math.round(clock.speed() * 0.5 / scenario.sampleSeconds()));
     for (Scenario.FaultSpec f : scenario.faults()) {
       faults.putIfAbsent(f.agent(), f.wire());
     }
     faults.forEach((agent, f) -> host.agentControl(new JsonObject().put("action", "inject")
         .put("agent", agent.wireName()).put("fault", f).put("drillId", id)));
-    schedule(0, RANK_SAMPLE, () -> sample(0));
+    clock.schedule(0, DrillClock.RANK_SAMPLE, () -> sample(0));
     publishDrill();
-    pump();
-  }
-
-  private double wallClock() {
-    if (state != State.RUNNING) {
-      return anchorDrill;
-    }
-    return anchorDrill + (System.currentTimeMillis() - anchorWall) / 1000.0 * pace();
-  }
-
-  private void schedule(double at, int rank, Runnable run) {
-    queue.add(new Ev(at, rank, seq++, run));
-  }
-
-  private boolean blocked(Ev head) {
-    for (Pending p : pending.values()) {
-      if (head.at > p.at + 1e-9) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void pump() {
-    if (timer >= 0) {
-      host.vertx().cancelTimer(timer);
-      timer = -1;
-    }
-    while (state == State.RUNNING && !queue.isEmpty()) {
-      Ev head = queue.peek();
-      if (blocked(head) || head.at > wallClock() + 1e-9) {
-        break;
-      }
-      queue.poll();
-      boolean wasReplaying = replaying();
-      clock = Math.max(clock, head.at);
-      if (wasReplaying && !replaying()) {
-        replayDone();
-        if (state != State.RUNNING) {
-          queue.add(head);
-          break;
-        }
-      }
-      head.run.run();
-    }
-    if (state == State.RUNNING && !queue.isEmpty() && !blocked(queue.peek())) {
-      double delayMs = (queue.peek().at - wallClock()) / pace() * 1000.0;
-      timer = host.vertx().setTimer(Math.max(1, (long) Math.ceil(delayMs)), t -> {
-        timer = -1;
-        pump();
-      });
-    }
+    clock.pump();
   }
 
   // ---------------------------------------------------------------- agents
 
   private void dispatch(AgentId agent, TaskKind kind, JsonObject context, Consumer<AgentReport> then) {
     step++;
+    double at = clock.now();
     AgentTask task = new AgentTask(id + "-t" + step, id, incident == null ? null : incident.id, agent, step, kind,
-        seed, speed, clock, world.window(clock, WINDOW_SAMPLES), context, faults.get(agent));
-    Pending p = new Pending(task, clock, then);
-    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / pace()));
-    p.timer = host.vertx().setTimer(wallMs, t -> onWallTimeout(task.taskId()));
+        seed, clock.speed(), at, world.window(at, WINDOW_SAMPLES), context, faults.get(agent));
+    Pending p = new Pending(task, at, then);
+    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / clock.pace()));
+    p.timer = timers.set(wallMs, () -> onWallTimeout(task.taskId()));
     pending.put(task.taskId(), p);
+    clock.hold(task.taskId(), at);
     if (incident != null) {
       incident.assigned.add(agent);
     }
@@ -298,14 +223,16 @@ final class DrillRunner {
     if (p == null || !state.active()) {
       return;
     }
-    host.vertx().cancelTimer(p.timer);
+    timers.cancel(p.timer);
+    clock.release(p.task.taskId());
     double timeout = p.task.agent().timeout().toSeconds();
+    int rank = DrillClock.RANK_AGENT + p.task.agent().ordinal();
     if (r.elapsedSeconds() > timeout) {
-      schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task)));
+      clock.schedule(p.at + timeout, rank, () -> p.then.accept(timedOut(p.task)));
     } else {
-      schedule(p.at + Math.max(0, r.elapsedSeconds()), RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(r));
+      clock.schedule(p.at + Math.max(0, r.elapsedSeconds()), rank, () -> p.then.accept(r));
     }
-    pump();
+    clock.pump();
   }
 
   private void onWallTimeout(String taskId) {
@@ -313,9 +240,10 @@ final class DrillRunner {
     if (p == null || !state.active()) {
       return;
     }
+    clock.release(taskId);
     double timeout = p.task.agent().timeout().toSeconds();
-    schedule(p.at + timeout, RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task)));
-    pump();
+    clock.schedule(p.at + timeout, DrillClock.RANK_AGENT + p.task.agent().ordinal(), () -> p.then.accept(timedOut(p.task)));
+    clock.pump();
   }
 
   /**
@@ -351,7 +279,7 @@ final class DrillRunner {
           scenario.severity().wireName().toUpperCase(Locale.ROOT), scenario.title()));
     }
     return new AgentReport(task.taskId(), id, task.incidentId(), task.agent(), task.step(), task.kind(), "engine",
-        timeout, true, rec, findings, why, System.currentTimeMillis());
+        timeout, true, rec, findings, why, wall.currentTimeMillis());
   }
 
   private String firstBreaching(double t) {
@@ -380,7 +308,7 @@ final class DrillRunner {
         .put("kind", r.kind().wireName())
         .put("step", r.step())
         .put("taskId", r.taskId())
-        .put("at", clock)
+        .put("at", clock.now())
         .put("elapsedSeconds", r.elapsedSeconds())
         .put("node", r.node())
         .put("degraded", r.degraded())
@@ -432,7 +360,7 @@ final class DrillRunner {
       timeUp();
       return;
     }
-    schedule(t + scenario.sampleSeconds(), RANK_SAMPLE, () -> sample(k + 1));
+    clock.schedule(t + scenario.sampleSeconds(), DrillClock.RANK_SAMPLE, () -> sample(k + 1));
   }
 
   private void onDetect(AgentReport r) {
@@ -440,7 +368,7 @@ final class DrillRunner {
     if (!"monitoring".equals(phase) || !r.findings().getBoolean("anomaly", false)) {
       return;
     }
-    incident = new Incident(id + "-inc", id, scenario, clock);
+    incident = new Incident(id + "-inc", id, scenario, clock.now());
     incident.assigned.add(AgentId.DETECTION);
     detectionFindings = r.findings();
     if (r.recommendation() != null) {
@@ -541,7 +469,7 @@ final class DrillRunner {
         .put("drillId", id)
         .put("incidentId", incident.id)
         .put("scenario", scenario.id())
-        .put("at", clock)
+        .put("at", clock.now())
         .put("excludedActions", excludedJson())
         .put("decision", round.winner() == null ? "no_candidate" : round.requiresApproval() ? "awaiting_approval" : "auto_approved")
         .put("decidedBy", round.requiresApproval() ? null : "consensus");
@@ -564,7 +492,7 @@ final class DrillRunner {
     awaiting = json;
     setPhase("awaiting_approval");
     if (policy != Policy.WAIT) {
-      schedule(clock + approvalTimeout, RANK_CONTROL, () -> policyDecides(roundId));
+      clock.schedule(clock.now() + approvalTimeout, DrillClock.RANK_CONTROL, () -> policyDecides(roundId));
     }
   }
 
@@ -589,12 +517,12 @@ final class DrillRunner {
   void operatorDecides(boolean approve) {
     humanDecided = true;
     decided(awaiting, approve ? "approved" : "rejected", "operator");
-    pump();
+    clock.pump();
   }
 
   private void decided(JsonObject round, String decision, String by) {
     awaiting = null;
-    round.put("decision", decision).put("decidedBy", by).put("decidedAt", clock);
+    round.put("decision", decision).put("decidedBy", by).put("decidedAt", clock.now());
     lastDecision = round;
     if (!"auto_approved".equals(decision)) {
       if (!replaying()) {
@@ -630,12 +558,12 @@ final class DrillRunner {
       escalate(action.wireName() + " could not be applied: the resolution agent did not answer");
       return;
     }
-    SignalModel.Applied a = world.apply(action, clock);
+    SignalModel.Applied a = world.apply(action, clock.now());
     applied = action;
-    remediations.add(new JsonObject().put("action", action.wireName()).put("at", clock).put("round", round));
+    remediations.add(new JsonObject().put("action", action.wireName()).put("at", clock.now()).put("round", round));
     timeline("remediation", new JsonObject().put("action", action.wireName()).put("round", round)
         .put("summary", r.summary()));
-    verifyDeadline = clock + VERIFY_SECONDS;
+    verifyDeadline = clock.now() + VERIFY_SECONDS;
     setPhase("recovery");
     communicate("mitigating", a.action().wireName());
   }
@@ -735,7 +663,7 @@ final class DrillRunner {
       return false;
     }
     IncidentStatus from = incident.status;
-    incident.enter(to, clock);
+    incident.enter(to, clock.now());
     timeline("transition", new JsonObject().put("from", from.wireName()).put("to", to.wireName()).put("reason", reason));
     saveIncident();
     return true;
@@ -754,7 +682,7 @@ final class DrillRunner {
       return;
     }
     JsonObject entry = body.put("type", type).put("incidentId", incident.id).put("drillId", id)
-        .put("scenario", scenario.id()).put("seq", ++timelineSeq).put("at", clock)
+        .put("scenario", scenario.id()).put("seq", ++timelineSeq).put("at", clock.now())
         .put("status", incident.status.wireName());
     if (timeline.size() < MAX_TIMELINE) {
       timeline.add(entry);
@@ -767,8 +695,8 @@ final class DrillRunner {
 
   private void setPhase(String p) {
     if (!p.equals(phase)) {
-      phaseDurations.merge(phase, clock - phaseSince, Double::sum);
-      phaseSince = clock;
+      phaseDurations.merge(phase, clock.now() - phaseSince, Double::sum);
+      phaseSince = clock.now();
       phase = p;
       publishDrill();
     }
@@ -797,32 +725,26 @@ final class DrillRunner {
   }
 
   double speed() {
-    return speed;
+    return clock.speed();
   }
 
   void pause() {
-    anchorDrill = wallClock();
+    clock.pause();
     state = State.PAUSED;
-    if (timer >= 0) {
-      host.vertx().cancelTimer(timer);
-      timer = -1;
-    }
     publishDrill();
   }
 
   void resume() {
-    anchorWall = System.currentTimeMillis();
+    clock.resume();
     state = State.RUNNING;
     publishDrill();
-    pump();
+    clock.pump();
   }
 
   void setSpeed(double s) {
-    anchorDrill = wallClock();
-    anchorWall = System.currentTimeMillis();
-    speed = s;
+    clock.setSpeed(s);
     publishDrill();
-    pump();
+    clock.pump();
   }
 
   void injectFault(AgentId agent, String fault) {
@@ -855,17 +777,12 @@ final class DrillRunner {
     if (!state.active()) {
       return;
     }
-    replayUntil = 0;
+    clock.stop();
     state = end;
     endReason = reason;
-    endedTs = System.currentTimeMillis();
-    if (timer >= 0) {
-      host.vertx().cancelTimer(timer);
-      timer = -1;
-    }
-    pending.values().forEach(p -> host.vertx().cancelTimer(p.timer));
+    endedTs = wall.currentTimeMillis();
+    pending.values().forEach(p -> timers.cancel(p.timer));
     pending.clear();
-    queue.clear();
     awaiting = null;
     setPhase("done");
     if (!faults.isEmpty()) {
@@ -899,11 +816,11 @@ final class DrillRunner {
         .put("scenario", scenario.id())
         .put("title", scenario.title())
         .put("seed", seed)
-        .put("speed", speed)
+        .put("speed", clock.speed())
         .put("state", state.wire())
         .put("phase", phase)
         .put("worldPhase", worldPhase)
-        .put("drillTime", clock)
+        .put("drillTime", clock.now())
         .put("progress", progress())
         .put("policy", policy.wire())
         .put("approvalTimeoutSeconds", approvalTimeout)
@@ -971,11 +888,11 @@ final class DrillRunner {
         .put("title", scenario.title())
         .put("severity", scenario.severity().wireName())
         .put("seed", seed)
-        .put("speed", speed)
+        .put("speed", clock.speed())
         .put("policy", policy.wire())
         .put("startedTs", startedTs)
         .put("endedTs", endedTs)
-        .put("drillSeconds", clock)
+        .put("drillSeconds", clock.now())
         .put("outcome", outcome)
         .put("success", success)
         .put("incident", incident == null ? null : incident.toJson())
