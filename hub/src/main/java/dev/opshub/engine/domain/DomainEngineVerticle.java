@@ -39,7 +39,7 @@ import java.util.Map;
  *
  * <p>Config: {@code {"nodeId":..,"dataDir":"./data","autoDrills":false,"autoDrillSpeed":30}}.
  */
-public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Host {
+public class DomainEngineVerticle extends VerticleBase implements DrillHost {
 
   /** Drills running (or paused) at once. */
   public static final int MAX_ACTIVE_DRILLS = 20;
@@ -151,7 +151,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
         }
         DrillRunner runner = resumable(d);
         if (runner != null) {
-          resumedDrills.add(runner.id);
+          resumedDrills.add(runner.id());
           resumed++;
           continue;
         }
@@ -191,13 +191,13 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
       Map<AgentId, String> faults = new java.util.EnumMap<>(AgentId.class);
       d.getJsonObject("faults", new JsonObject()).forEach(f -> faults.put(AgentId.fromWire(f.getKey()),
           String.valueOf(f.getValue())));
-      DrillRunner r = new DrillRunner(this, clock, Timers.of(vertx), id, s, d.getLong("seed"), d.getDouble("speed"),
-          DrillRunner.Policy.fromWire(d.getString("policy", "auto_approve")),
-          d.getDouble("approvalTimeoutSeconds", DrillRunner.DEFAULT_APPROVAL_TIMEOUT), d.getBoolean("auto", false));
+      DrillRunner r = new DrillRunner(this, clock, Timers.of(vertx), new DrillSpec(id, s, d.getLong("seed"),
+          d.getDouble("speed"), ApprovalPolicy.fromWire(d.getString("policy", "auto_approve")),
+          d.getDouble("approvalTimeoutSeconds", ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT), d.getBoolean("auto", false)));
       r.replayUntil(d.getDouble("drillTime", 0.0), "paused".equals(d.getString("state")), faults);
       active.put(id, r);
       r.start();
-      LOG.info("resuming drill {} ({} seed {}) from drill time {}s", id, s.id(), r.seed, d.getDouble("drillTime"));
+      LOG.info("resuming drill {} ({} seed {}) from drill time {}s", id, s.id(), r.spec().seed(), d.getDouble("drillTime"));
       return r;
     } catch (RuntimeException e) {
       LOG.warn("drill {} cannot be resumed: {}", d.getString("id"), e.toString());
@@ -236,9 +236,10 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
   @Override
   public void saveIncident(Incident incident) {
     JsonObject json = incident.toJson();
-    incidentsMap.put(incident.id, json).onFailure(e -> LOG.warn("incident {} not saved: {}", incident.id, e.getMessage()));
-    if (incident.status == IncidentStatus.CLOSED && !closedIncidents.contains(incident.id)) {
-      closedIncidents.addLast(incident.id);
+    incidentsMap.put(incident.id(), json)
+        .onFailure(e -> LOG.warn("incident {} not saved: {}", incident.id(), e.getMessage()));
+    if (incident.status() == IncidentStatus.CLOSED && !closedIncidents.contains(incident.id())) {
+      closedIncidents.addLast(incident.id());
       while (closedIncidents.size() > MAX_CLOSED_INCIDENTS) {
         incidentsMap.remove(closedIncidents.removeFirst());
       }
@@ -247,25 +248,25 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
 
   @Override
   public void saveDrill(DrillRunner drill) {
-    drillsMap.put(drill.id, drill.toJson()).onFailure(e -> LOG.warn("drill {} not saved: {}", drill.id, e.getMessage()));
+    drillsMap.put(drill.id(), drill.toJson()).onFailure(e -> LOG.warn("drill {} not saved: {}", drill.id(), e.getMessage()));
   }
 
   @Override
   public void ended(DrillRunner drill, JsonObject report) {
-    active.remove(drill.id);
+    active.remove(drill.id());
     JsonObject state = drill.toJson();
     rememberFinished(state);
-    drillsMap.put(drill.id, state);
+    drillsMap.put(drill.id(), state);
     metrics.add(BusinessMetrics.Outcome.fromReport(report));
     publishMetrics();
     Future<Void> write = reports.write(report);
-    writing.put(drill.id, write);
-    write.onComplete(ar -> writing.remove(drill.id));
+    writing.put(drill.id(), write);
+    write.onComplete(ar -> writing.remove(drill.id()));
     write
-        .onSuccess(v -> LOG.info("drill {} ({}) ended: {}; report written", drill.id, drill.scenario.id(),
+        .onSuccess(v -> LOG.info("drill {} ({}) ended: {}; report written", drill.id(), drill.spec().scenario().id(),
             report.getJsonObject("outcome").getString("reason")))
-        .onFailure(e -> LOG.error("report of drill {} not written", drill.id, e));
-    if (drill.auto && autoDrills) {
+        .onFailure(e -> LOG.error("report of drill {} not written", drill.id(), e));
+    if (drill.spec().auto() && autoDrills) {
       vertx.setTimer(AUTO_DRILL_GAP_MS, t -> nextAutoDrill());
     }
   }
@@ -276,21 +277,22 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
   }
 
   private void nextAutoDrill() {
-    if (active.values().stream().anyMatch(d -> d.auto)) {
+    if (active.values().stream().anyMatch(d -> d.spec().auto())) {
       return;
     }
     List<String> ids = new ArrayList<>(scenarios.keySet());
     String scenario = ids.get(autoIndex++ % ids.size());
     long seed = random.nextInt(1_000_000);
     LOG.info("auto drill: {} with seed {} at speed {}", scenario, seed, autoDrillSpeed);
-    startDrill(scenarios.get(scenario), seed, autoDrillSpeed, DrillRunner.Policy.AUTO_APPROVE,
-        DrillRunner.DEFAULT_APPROVAL_TIMEOUT, true);
+    startDrill(scenarios.get(scenario), seed, autoDrillSpeed, ApprovalPolicy.AUTO_APPROVE,
+        ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, true);
   }
 
-  private DrillRunner startDrill(Scenario s, long seed, double speed, DrillRunner.Policy policy, double approvalTimeout,
+  private DrillRunner startDrill(Scenario s, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
                                  boolean auto) {
     String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
-    DrillRunner d = new DrillRunner(this, clock, Timers.of(vertx), id, s, seed, speed, policy, approvalTimeout, auto);
+    DrillRunner d = new DrillRunner(this, clock, Timers.of(vertx), new DrillSpec(id, s, seed, speed, policy,
+        approvalTimeout, auto));
     active.put(id, d);
     d.start();
     return d;
@@ -348,11 +350,11 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
     DrillRunner d = activeDrill(body, action);
     switch (action) {
       case "pause" -> {
-        requireState(d, DrillRunner.State.RUNNING, action);
+        requireState(d, DrillState.RUNNING, action);
         d.pause();
       }
       case "resume" -> {
-        requireState(d, DrillRunner.State.PAUSED, action);
+        requireState(d, DrillState.PAUSED, action);
         d.resume();
       }
       case "stop" -> d.stop();
@@ -371,20 +373,20 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
         String roundId = text(body, "roundId");
         JsonObject awaiting = d.awaiting();
         if (awaiting == null) {
-          throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id + " has no decision awaiting approval");
+          throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id() + " has no decision awaiting approval");
         }
         if (!roundId.equals(awaiting.getString("roundId"))) {
           throw new Refusal(ErrorCodes.INVALID_STATE, "round " + roundId + " is not the one awaiting approval ("
               + awaiting.getString("roundId") + ")");
         }
-        if (d.state() != DrillRunner.State.RUNNING) {
-          throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id + " is " + d.state().wire() + "; resume it first");
+        if (d.state() != DrillState.RUNNING) {
+          throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id() + " is " + d.state().wireName() + "; resume it first");
         }
         d.operatorDecides("approve".equals(action));
       }
       default -> throw new Refusal(ErrorCodes.INVALID_REQUEST, "unknown action " + action);
     }
-    return drillJson(d.id);
+    return drillJson(d.id());
   }
 
   private JsonObject start(JsonObject body) {
@@ -403,19 +405,19 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
       throw new Refusal(ErrorCodes.INVALID_REQUEST, "seed must be an integer");
     }
     double speed = speed(body, DEFAULT_SPEED);
-    DrillRunner.Policy policy;
+    ApprovalPolicy policy;
     try {
-      policy = DrillRunner.Policy.fromWire(body.getString("policy", "auto_approve"));
+      policy = ApprovalPolicy.fromWire(body.getString("policy", "auto_approve"));
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new Refusal(ErrorCodes.INVALID_REQUEST, "policy must be auto_approve, auto_reject or wait");
     }
-    double approvalTimeout = number(body, "approvalTimeoutSeconds", DrillRunner.DEFAULT_APPROVAL_TIMEOUT, 1, 86_400);
+    double approvalTimeout = number(body, "approvalTimeoutSeconds", ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, 1, 86_400);
     if (active.size() >= MAX_ACTIVE_DRILLS) {
       throw new Refusal(ErrorCodes.RATE_LIMITED, "already " + active.size() + " drills running (max " + MAX_ACTIVE_DRILLS + ")");
     }
     DrillRunner d = startDrill(s, seed, speed, policy, approvalTimeout, false);
-    LOG.info("drill {} started: {} seed {} speed {}", d.id, s.id(), seed, speed);
-    return drillJson(d.id);
+    LOG.info("drill {} started: {} seed {} speed {}", d.id(), s.id(), seed, speed);
+    return drillJson(d.id());
   }
 
   private static String text(JsonObject body, String key) {
@@ -483,9 +485,9 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
     return d;
   }
 
-  private static void requireState(DrillRunner d, DrillRunner.State state, String action) {
+  private static void requireState(DrillRunner d, DrillState state, String action) {
     if (d.state() != state) {
-      throw new Refusal(ErrorCodes.INVALID_STATE, "cannot " + action + " drill " + d.id + ": it is " + d.state().wire());
+      throw new Refusal(ErrorCodes.INVALID_STATE, "cannot " + action + " drill " + d.id() + ": it is " + d.state().wireName());
     }
   }
 
@@ -591,7 +593,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillRunner.Ho
         .put("perScenario", m.getJsonObject("perScenario"))
         .put("activeDrills", active.size())
         .put("openIncidents", active.values().stream().filter(d -> d.incident() != null
-            && d.incident().status.isOpen()).count() + orphanIncidents.size())
+            && d.incident().status().isOpen()).count() + orphanIncidents.size())
         .put("latestDrills", new JsonArray(reports.list(10)))
         .put("recordedRuns", recorded.list().size());
   }
