@@ -79,10 +79,6 @@ final class DrillRunner {
     return response.awaiting();
   }
 
-  double speed() {
-    return clock.speed();
-  }
-
   /**
    * Makes this runner take over a drill another engine was running: it replays the drill (same seed, same
    * agents' answers) at {@link DrillClock#REPLAY_SPEED} without publishing until drill time {@code until}, then
