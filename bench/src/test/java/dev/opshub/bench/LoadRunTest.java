@@ -1,5 +1,7 @@
 package dev.opshub.bench;
 
+import dev.opshub.contract.Clock;
+import dev.opshub.engine.BenchPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -18,10 +20,11 @@ class LoadRunTest {
 
   private static final String ADDRESS = "ops.bench";
 
-  private static Future<StockBridgeServer> stockServer(Vertx vertx, double rate) {
+  private static Future<StockBridgeServer> stockServer(Vertx vertx, int rate) {
     StockBridgeServer server = new StockBridgeServer("127.0.0.1", 0, ADDRESS);
     return vertx.deployVerticle(server)
-      .compose(id -> vertx.deployVerticle(new BenchPublisher(ADDRESS, rate, 100)))
+      .compose(id -> vertx.deployVerticle(new BenchPublisher(new PlainEventBusPublisher(vertx.eventBus(), Clock.SYSTEM),
+        ADDRESS, rate, 100, Clock.SYSTEM)))
       .map(id -> server);
   }
 

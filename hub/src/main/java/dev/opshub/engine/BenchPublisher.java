@@ -1,6 +1,7 @@
 package dev.opshub.engine;
 
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -8,12 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes {@code rate} messages per second on {@code ops.bench}, body {@code {"seq":n,"ts":<ms>,"pad":"<bytes>"}},
- * {@code seq} from 1 within the engine's epoch. Exact rate: each tick publishes what the elapsed time owes
- * ({@code rate x elapsed}), so timer jitter never drifts the rate; ticks are 1 ms at high rates (small bursts)
- * and 10 ms below {@link #FINE_TICK_FROM_RATE}. At most {@link #MAX_BACKLOG_MS} of messages are made up in one
- * tick, so a stall (GC, a busy machine) never turns into a burst that blocks the event loop: the owed messages
- * beyond it are skipped and counted (seq stays contiguous), and a warning says so.
+ * Publishes {@code rate} messages per second on an address ({@code ops.bench} unless told), body
+ * {@code {"seq":n,"ts":<ms>,"pad":"<bytes>"}} with {@code seq} from 1, through a {@link StreamPublisher} (which
+ * sets {@code ts}). Exact rate: each tick publishes what the elapsed time owes ({@code rate x elapsed}), so timer
+ * jitter never drifts the rate; ticks are 1 ms at high rates (small bursts) and 10 ms below
+ * {@link #FINE_TICK_FROM_RATE}. At most {@link #MAX_BACKLOG_MS} of messages are made up in one tick, so a stall
+ * (GC, a busy machine) never turns into a burst that blocks the event loop: the owed messages beyond it are
+ * skipped and counted (seq stays contiguous), and a warning says so. The hub's engine and the bench's stock-bridge
+ * server both publish with it, so both are fed alike.
  */
 public final class BenchPublisher extends VerticleBase {
 
@@ -27,17 +30,25 @@ public final class BenchPublisher extends VerticleBase {
   public static final int MAX_PAYLOAD = 1 << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(BenchPublisher.class);
+  private static final long SKIP_WARNING_EVERY_NANOS = 10_000_000_000L;
 
   private final StreamPublisher publisher;
+  private final String address;
   private final int rate;
   private final String pad;
+  private final Clock clock;
   private long startNanos;
   private long owedBase;
   private long published;
   private long skipped;
-  private long lastSkipLog = System.nanoTime() - 20_000_000_000L;
+  private long lastSkipWarning;
 
+  /** {@code rate} messages per second of {@code payloadBytes} pad on {@code ops.bench}, on the system clock. */
   public BenchPublisher(StreamPublisher publisher, int rate, int payloadBytes) {
+    this(publisher, Addresses.BENCH, rate, payloadBytes, Clock.SYSTEM);
+  }
+
+  public BenchPublisher(StreamPublisher publisher, String address, int rate, int payloadBytes, Clock clock) {
     if (rate < 1 || rate > MAX_RATE) {
       throw new IllegalArgumentException("rate must be 1.." + MAX_RATE);
     }
@@ -45,16 +56,18 @@ public final class BenchPublisher extends VerticleBase {
       throw new IllegalArgumentException("payload must be 0.." + MAX_PAYLOAD);
     }
     this.publisher = publisher;
+    this.address = address;
     this.rate = rate;
     this.pad = "x".repeat(payloadBytes);
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     long tick = rate >= FINE_TICK_FROM_RATE ? 1 : 10;
-    startNanos = System.nanoTime();
-    vertx.setPeriodic(tick, id -> onTick());
-    LOG.info("bench publisher: {} msg/s on {}, {} bytes pad, epoch={}", rate, Addresses.BENCH, pad.length(), publisher.epoch());
+    begin();
+    vertx.setPeriodic(tick, id -> tick());
+    LOG.info("bench publisher: {} msg/s on {}, {} bytes pad, epoch={}", rate, address, pad.length(), publisher.epoch());
     return Future.succeededFuture();
   }
 
@@ -64,30 +77,49 @@ public final class BenchPublisher extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onTick() {
-    long owed = owed(rate, System.nanoTime() - startNanos) - owedBase - published;
+  /** Starts the count of what is owed from now. */
+  void begin() {
+    startNanos = clock.nanoTime();
+    lastSkipWarning = startNanos - 2 * SKIP_WARNING_EVERY_NANOS;
+  }
+
+  /** Publishes what the time since {@link #begin} owes, at most {@link #MAX_BACKLOG_MS} worth; returns how many. */
+  long tick() {
+    long now = clock.nanoTime();
+    long owed = owed(rate, now - startNanos) - owedBase - published;
     long maxBurst = Math.max(1, rate * MAX_BACKLOG_MS / 1_000);
     if (owed > maxBurst) {
       skipped += owed - maxBurst;
       owedBase += owed - maxBurst;
       owed = maxBurst;
-      long now = System.nanoTime();
-      if (now - lastSkipLog > 10_000_000_000L) {
-        lastSkipLog = now;
-        LOG.warn("bench publisher fell more than {} ms behind: {} messages skipped so far (seq stays contiguous)",
-            MAX_BACKLOG_MS, skipped);
+      if (now - lastSkipWarning > SKIP_WARNING_EVERY_NANOS) {
+        lastSkipWarning = now;
+        LOG.warn("bench publisher on {} fell more than {} ms behind: {} messages skipped so far (seq stays contiguous)",
+            address, MAX_BACKLOG_MS, skipped);
       }
     }
     for (long i = 0; i < owed; i++) {
       published++;
       JsonObject body = new JsonObject().put("seq", published).put("ts", 0L).put("pad", pad);
-      publisher.publish(Addresses.BENCH, null, body);
+      publisher.publish(address, null, body);
     }
+    return Math.max(0, owed);
   }
 
-  /** Messages owed after {@code elapsedNanos} at {@code rate} per second. */
+  /** Messages published so far (the last seq). */
+  long published() {
+    return published;
+  }
+
+  /** Messages skipped after stalls. */
+  long skipped() {
+    return skipped;
+  }
+
+  /** Messages owed after {@code elapsedNanos} at {@code rate} (> 0) per second. */
   static long owed(long rate, long elapsedNanos) {
-    return Math.multiplyHigh(rate, elapsedNanos) != 0
+    // exact in long arithmetic while rate x elapsed fits, in double beyond (hours at the highest rates)
+    return elapsedNanos > Long.MAX_VALUE / rate
         ? (long) ((double) rate * elapsedNanos / 1e9)
         : rate * elapsedNanos / 1_000_000_000L;
   }

@@ -3,20 +3,21 @@ package dev.opshub.engine;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The engine's single writer of every {@code ops.*} stream. Each publish carries headers {@code epoch}
- * (fixed while this engine is active) and {@code offset} (+1 per message on that address), and a body
- * with {@code ts} (epoch ms at publish) and, on state streams, {@code key}.
+ * Where {@code ops.*} stream messages are published. The active engine's is {@link SequencedPublisher}, the single
+ * writer of every stream: each publish carries headers {@code epoch} (fixed while this engine is active) and
+ * {@code offset} (+1 per message on that address). Every publisher puts {@code ts} (epoch ms at publish) and, on
+ * state streams, {@code key} in the body.
  */
 public interface StreamPublisher {
 
-  /** The epoch of the active engine. */
+  /** The epoch of the active engine; 0 for a publisher without epochs. */
   long epoch();
 
   /**
    * Publishes {@code body} on {@code address}. Adds {@code ts}, and {@code key} when not null; the body
    * must not be changed by the caller afterwards.
    *
-   * @return the offset given to this message
+   * @return the offset given to this message (0 for a publisher without offsets)
    */
   long publish(String address, String key, JsonObject body);
 }

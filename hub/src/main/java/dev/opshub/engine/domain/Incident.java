@@ -1,6 +1,7 @@
 package dev.opshub.engine.domain;
 
 import dev.opshub.contract.AgentId;
+import dev.opshub.contract.Clock;
 import dev.opshub.contract.IncidentStatus;
 import dev.opshub.drills.Scenario;
 import io.vertx.core.json.JsonArray;
@@ -15,42 +16,96 @@ import java.util.Set;
 
 /**
  * One incident as the engine keeps it (DOMAIN.md fields). Times ({@code *At}) are drill seconds since the drill
- * started, {@code *Ts} the wall clock (epoch ms); the
- * status changes only through {@link IncidentLifecycle}. Its JSON is what {@code ops.incidents} carries and
- * what the cluster map keeps.
+ * started, {@code *Ts} wall-clock epoch ms. The status changes only by {@link #enter}, which applies what
+ * {@link IncidentLifecycle} allows and nothing else. Its JSON is what {@code ops.incidents} carries and what the
+ * cluster map keeps.
  */
 final class Incident {
 
-  /** Timeline entries kept inside the incident itself (the report has them all). */
+  /** Latest timeline entries kept inside the incident itself. */
   static final int TIMELINE_IN_INCIDENT = 30;
 
-  final String id;
-  final String drillId;
-  final Scenario scenario;
-  IncidentStatus status = IncidentStatus.DETECTED;
-  double statusSince;
-  final double detectedAt;
-  double resolvedAt = Double.NaN;
-  double closedAt = Double.NaN;
-  String rootCause;
-  String action;
-  String failureReason;
-  int rounds;
-  boolean approvalRequired;
-  final Set<AgentId> assigned = new LinkedHashSet<>();
-  final Map<IncidentStatus, Double> timeIn = new EnumMap<>(IncidentStatus.class);
-  final Deque<JsonObject> recent = new ArrayDeque<>();
-  /** Wall-clock times (epoch ms) of detection, resolution and closing, 0 until then. */
-  final long detectedTs = System.currentTimeMillis();
-  long resolvedTs;
-  long closedTs;
+  private final String id;
+  private final String drillId;
+  private final Scenario scenario;
+  private final Clock wall;
+  private IncidentStatus status = IncidentStatus.DETECTED;
+  private double statusSince;
+  private final double detectedAt;
+  private double resolvedAt = Double.NaN;
+  private double closedAt = Double.NaN;
+  private String rootCause;
+  private String action;
+  private String failureReason;
+  private int rounds;
+  private boolean approvalRequired;
+  private final Set<AgentId> assigned = new LinkedHashSet<>();
+  private final Map<IncidentStatus, Double> timeIn = new EnumMap<>(IncidentStatus.class);
+  private final Deque<JsonObject> recent = new ArrayDeque<>();
+  /** When the incident was opened. */
+  private final long detectedTs;
+  /** When it was resolved and closed, 0 until then. */
+  private long resolvedTs;
+  private long closedTs;
 
-  Incident(String id, String drillId, Scenario scenario, double detectedAt) {
+  /** An incident detected at drill time {@code detectedAt}, now by {@code wall}. */
+  Incident(String id, String drillId, Scenario scenario, double detectedAt, Clock wall) {
     this.id = id;
     this.drillId = drillId;
     this.scenario = scenario;
+    this.wall = wall;
     this.detectedAt = detectedAt;
     this.statusSince = detectedAt;
+    this.detectedTs = wall.currentTimeMillis();
+  }
+
+  String id() {
+    return id;
+  }
+
+  IncidentStatus status() {
+    return status;
+  }
+
+  /** Consensus rounds held so far. */
+  int rounds() {
+    return rounds;
+  }
+
+  String rootCause() {
+    return rootCause;
+  }
+
+  String failureReason() {
+    return failureReason;
+  }
+
+  void assign(AgentId agent) {
+    assigned.add(agent);
+  }
+
+  void diagnosed(String cause) {
+    rootCause = cause;
+  }
+
+  /** Opens the next consensus round; returns its number (from 1). */
+  int nextRound() {
+    return ++rounds;
+  }
+
+  /** A round of this incident needed human approval. */
+  void approvalRequired() {
+    approvalRequired = true;
+  }
+
+  /** The remediation being applied. */
+  void acting(String remediation) {
+    action = remediation;
+  }
+
+  /** Why the incident did not get resolved. */
+  void failing(String reason) {
+    failureReason = reason;
   }
 
   void remember(JsonObject entry) {
@@ -60,18 +115,23 @@ final class Incident {
     }
   }
 
-  /** Moves to {@code to} at drill time {@code t}; the caller checked the lifecycle. */
-  void enter(IncidentStatus to, double t) {
+  /** Moves to {@code to} at drill time {@code t} when the lifecycle allows it; otherwise changes nothing. */
+  IncidentLifecycle.Transition enter(IncidentStatus to, double t) {
+    IncidentLifecycle.Transition transition = IncidentLifecycle.check(status, to);
+    if (!transition.applied()) {
+      return transition;
+    }
     timeIn.merge(status, t - statusSince, Double::sum);
     status = to;
     statusSince = t;
     if (to == IncidentStatus.RESOLVED) {
       resolvedAt = t;
-      resolvedTs = System.currentTimeMillis();
+      resolvedTs = wall.currentTimeMillis();
     } else if (to == IncidentStatus.CLOSED) {
       closedAt = t;
-      closedTs = System.currentTimeMillis();
+      closedTs = wall.currentTimeMillis();
     }
+    return transition;
   }
 
   boolean resolved() {

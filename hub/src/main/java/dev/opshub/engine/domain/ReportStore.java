@@ -3,6 +3,7 @@ package dev.opshub.engine.domain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.CopyOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * After-action reports on disk: {@code <dataDir>/reports/<drillId>.json}, written when a drill ends, read back
- * at start (the newest {@link #MAX_INDEXED}) so reports and business metrics survive a restart. The listing
- * is bounded; files are never deleted by the engine.
+ * at start (the newest {@link #MAX_INDEXED}) so reports and business metrics survive a restart. A report being
+ * written is read once it is written. The listing is bounded; files are never deleted by the engine.
  */
 final class ReportStore {
 
@@ -32,6 +34,7 @@ final class ReportStore {
   private final Vertx vertx;
   private final Path dir;
   private final Map<String, JsonObject> index = new LinkedHashMap<>();
+  private final Map<String, Future<Void>> writing = new HashMap<>();
 
   ReportStore(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -102,23 +105,35 @@ final class ReportStore {
     String id = report.getString("drillId");
     Path tmp = dir.resolve(id + ".json.tmp");
     Path target = dir.resolve(id + ".json");
-    return vertx.fileSystem().mkdirs(dir.toString())
+    Future<Void> write = vertx.fileSystem().mkdirs(dir.toString())
         .compose(v -> vertx.fileSystem().writeFile(tmp.toString(), Buffer.buffer(report.encodePrettily())))
         .compose(v -> vertx.fileSystem().move(tmp.toString(), target.toString(),
-            new io.vertx.core.file.CopyOptions().setReplaceExisting(true)))
+            new CopyOptions().setReplaceExisting(true)))
         .onSuccess(v -> indexReport(report));
+    writing.put(id, write);
+    write.onComplete(ar -> writing.remove(id));
+    return write;
   }
 
-  /** The stored report, or a failed future (unknown or malformed id). */
+  /** The stored report (once written, if it is being written), or a failed future (unknown or malformed id). */
   Future<JsonObject> read(String id) {
+    Future<Void> inFlight = writing.get(id);
+    if (inFlight != null) {
+      return inFlight.compose(v -> readFile(id));
+    }
+    return readFile(id);
+  }
+
+  private Future<JsonObject> readFile(String id) {
     if (id == null || !ID.matcher(id).matches()) {
       return Future.failedFuture(new IllegalArgumentException("bad report id"));
     }
     return vertx.fileSystem().readFile(dir.resolve(id + ".json").toString()).map(b -> new JsonObject(b));
   }
 
+  /** True when the report of {@code id} is stored or being written. */
   boolean has(String id) {
-    return index.containsKey(id);
+    return writing.containsKey(id) || index.containsKey(id);
   }
 
   /** Newest first, at most {@code limit}. */

@@ -118,7 +118,7 @@ class FaultInjectionTest {
           // nobody can apply a remediation: three rounds, then the incident fails and is closed
           JsonObject noResolution = all.resultAt(1);
           assertThat(noResolution.getJsonObject("outcome").getBoolean("resolved")).isFalse();
-          assertThat(noResolution.getJsonArray("consensusRounds")).hasSize(DrillRunner.MAX_ROUNDS);
+          assertThat(noResolution.getJsonArray("consensusRounds")).hasSize(IncidentResponse.MAX_ROUNDS);
           assertThat(noResolution.getJsonObject("incident").getString("status")).isEqualTo("closed");
           assertThat(noResolution.getJsonObject("incident").getString("failureReason")).contains("rounds");
           assertThat(noResolution.getJsonArray("timeline").stream().map(JsonObject.class::cast)

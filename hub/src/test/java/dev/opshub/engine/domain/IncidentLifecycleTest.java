@@ -1,5 +1,6 @@
 package dev.opshub.engine.domain;
 
+import dev.opshub.contract.Clock;
 import dev.opshub.contract.IncidentStatus;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,8 @@ class IncidentLifecycleTest {
 
   @Test
   void theIncidentRecordsTimeSpentInEachState() {
-    Incident inc = new Incident("i", "d", dev.opshub.drills.ScenarioLoader.loadBuiltIn().get("database_cascade"), 100);
+    Incident inc = new Incident("i", "d", dev.opshub.drills.ScenarioLoader.loadBuiltIn().get("database_cascade"), 100,
+        Clock.SYSTEM);
     inc.enter(TRIAGED, 110);
     inc.enter(INVESTIGATING, 115);
     inc.enter(DIAGNOSED, 215);

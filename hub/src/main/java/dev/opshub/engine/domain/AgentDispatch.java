@@ -1,0 +1,215 @@
+package dev.opshub.engine.domain;
+
+import dev.opshub.contract.Action;
+import dev.opshub.contract.AgentId;
+import dev.opshub.contract.AgentReport;
+import dev.opshub.contract.AgentTask;
+import dev.opshub.contract.Clock;
+import dev.opshub.contract.Recommendation;
+import dev.opshub.contract.Risk;
+import dev.opshub.contract.TaskKind;
+import dev.opshub.drills.Scenario;
+import dev.opshub.drills.SignalModel;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Sends a drill's tasks to the agents and puts their results on the drill clock: an answer at its dispatch time
+ * plus the drill time the work took, a late or missing one at dispatch time plus the agent's timeout with the
+ * engine's fallback result (the same either way, so a drill replays alike whichever happened). Keeps the faults
+ * injected into the drill's agents.
+ */
+final class AgentDispatch {
+
+  /** Wall time an agent gets at least before the engine gives up on it, whatever the speed (bus latency). */
+  static final long GRACE_MS = 2000;
+  /** Signal samples sent with each task. */
+  static final int WINDOW_SAMPLES = 120;
+
+  private record Pending(AgentTask task, double at, Consumer<AgentReport> then, long timer) {
+  }
+
+  private final String drillId;
+  private final Scenario scenario;
+  private final long seed;
+  private final SignalModel world;
+  private final DrillClock clock;
+  private final Timers timers;
+  private final Clock wall;
+  private final DrillHost host;
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private final Map<AgentId, String> faults = new EnumMap<>(AgentId.class);
+  private int step;
+
+  AgentDispatch(DrillSpec spec, SignalModel world, DrillClock clock, Timers timers, Clock wall, DrillHost host) {
+    this.drillId = spec.id();
+    this.scenario = spec.scenario();
+    this.seed = spec.seed();
+    this.world = world;
+    this.clock = clock;
+    this.timers = timers;
+    this.wall = wall;
+    this.host = host;
+  }
+
+  /** Sends {@code kind} to {@code agent} at the clock's time; {@code then} runs with the result at its drill time. */
+  void send(AgentId agent, TaskKind kind, String incidentId, JsonObject context, Consumer<AgentReport> then) {
+    step++;
+    double at = clock.now();
+    AgentTask task = new AgentTask(drillId + "-t" + step, drillId, incidentId, agent, step, kind, seed, clock.speed(),
+        at, world.window(at, WINDOW_SAMPLES), context, faults.get(agent));
+    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / clock.pace()));
+    long timer = timers.set(wallMs, () -> onWallTimeout(task.taskId()));
+    pending.put(task.taskId(), new Pending(task, at, then, timer));
+    clock.hold(task.taskId(), at);
+    host.sendTask(task);
+  }
+
+  /** An agent's report; duplicates (agents on several nodes) and late ones are ignored. */
+  void onReport(AgentReport r) {
+    Pending p = pending.remove(r.taskId());
+    if (p == null) {
+      return;
+    }
+    timers.cancel(p.timer());
+    clock.release(r.taskId());
+    double timeout = p.task().agent().timeout().toSeconds();
+    if (r.elapsedSeconds() > timeout) {
+      clock.schedule(p.at() + timeout, rank(p), () -> p.then().accept(timedOut(p.task())));
+    } else {
+      clock.schedule(p.at() + Math.max(0, r.elapsedSeconds()), rank(p), () -> p.then().accept(r));
+    }
+    clock.pump();
+  }
+
+  private void onWallTimeout(String taskId) {
+    Pending p = pending.remove(taskId);
+    if (p == null) {
+      return;
+    }
+    clock.release(taskId);
+    double timeout = p.task().agent().timeout().toSeconds();
+    clock.schedule(p.at() + timeout, rank(p), () -> p.then().accept(timedOut(p.task())));
+    clock.pump();
+  }
+
+  private static int rank(Pending p) {
+    return DrillClock.RANK_AGENT + p.task().agent().ordinal();
+  }
+
+  /** Forgets every task in flight: the drill ended, their answers are ignored. */
+  void cancelAll() {
+    pending.values().forEach(p -> timers.cancel(p.timer()));
+    pending.clear();
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** Faults a drill taken over from another engine had (before {@link #injectScenarioFaults}). */
+  void restoreFaults(Map<AgentId, String> injected) {
+    faults.putAll(injected);
+  }
+
+  /** Adds the scenario's own faults (a restored one for the same agent stays) and injects them all. */
+  void injectScenarioFaults() {
+    for (Scenario.FaultSpec f : scenario.faults()) {
+      faults.putIfAbsent(f.agent(), f.wire());
+    }
+    faults.forEach(this::sendInject);
+  }
+
+  void inject(AgentId agent, String fault) {
+    faults.put(agent, fault);
+    sendInject(agent, fault);
+  }
+
+  /** Clears every fault of this drill's agents. */
+  void reset() {
+    faults.clear();
+    sendReset();
+  }
+
+  /** At the end of the drill: gives the agents back without this drill's faults (the faults stay on record). */
+  void releaseAgents() {
+    if (!faults.isEmpty()) {
+      sendReset();
+    }
+  }
+
+  private void sendInject(AgentId agent, String fault) {
+    host.agentControl(new JsonObject().put("action", "inject").put("agent", agent.wireName()).put("fault", fault)
+        .put("drillId", drillId));
+  }
+
+  private void sendReset() {
+    host.agentControl(new JsonObject().put("action", "reset").put("drillId", drillId));
+  }
+
+  /** The faults injected now, by agent. */
+  Map<AgentId, String> faults() {
+    return Collections.unmodifiableMap(faults);
+  }
+
+  JsonObject faultsJson() {
+    JsonObject f = new JsonObject();
+    faults.forEach((a, x) -> f.put(a.wireName(), x));
+    return f;
+  }
+
+  // ---------------------------------------------------------------- fallbacks
+
+  /** The engine's result for an agent that did not answer within its timeout. */
+  private AgentReport timedOut(AgentTask task) {
+    double timeout = task.agent().timeout().toSeconds();
+    String why = String.format(Locale.ROOT, "no answer within %.0fs: engine fallback", timeout);
+    JsonObject findings = new JsonObject().put("timeout", true).put("fallback", true);
+    Recommendation rec = null;
+    switch (task.kind()) {
+      case DETECT -> {
+        if ("verify".equals(task.context().getString("mode"))) {
+          findings.put("recovered", world.healthy(task.drillTime(), 2));
+        } else {
+          // threshold rule on the raw signals stands in for the detection agent
+          boolean breach = !world.healthy(task.drillTime(), 2);
+          findings.put("anomaly", breach).put("lead", breach ? firstBreaching(task.drillTime()) : null);
+          if (breach) {
+            rec = fallbackRec(task, why);
+          }
+        }
+      }
+      case DIAGNOSE -> {
+        findings.put("cause", "unknown").put("service", scenario.affectedServices().get(0));
+        rec = fallbackRec(task, why);
+      }
+      case PREDICT, RECOMMEND -> rec = fallbackRec(task, why);
+      case APPLY -> findings.put("applied", false);
+      case COMMUNICATE -> findings.put("message", String.format(Locale.ROOT,
+          "[%s] %s: an incident is in progress; next update soon (automatic template).",
+          scenario.severity().wireName().toUpperCase(Locale.ROOT), scenario.title()));
+    }
+    return new AgentReport(task.taskId(), drillId, task.incidentId(), task.agent(), task.step(), task.kind(), "engine",
+        timeout, true, rec, findings, why, wall.currentTimeMillis());
+  }
+
+  private String firstBreaching(double t) {
+    int k = world.sampleIndex(t);
+    for (Scenario.SignalSpec s : scenario.signals()) {
+      if (s.breaches(world.value(s, k))) {
+        return s.metric();
+      }
+    }
+    return null;
+  }
+
+  private static Recommendation fallbackRec(AgentTask task, String why) {
+    return new Recommendation(task.agent(), task.incidentId(), Action.ESCALATE_INCIDENT, 0.0, Risk.LOW, why,
+        List.of(), List.of(), true);
+  }
+}

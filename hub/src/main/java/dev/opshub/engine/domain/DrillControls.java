@@ -1,0 +1,209 @@
+package dev.opshub.engine.domain;
+
+import dev.opshub.contract.AgentFault;
+import dev.opshub.contract.AgentId;
+import dev.opshub.contract.ErrorCodes;
+import dev.opshub.drills.Scenario;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Answers {@code control.drills}: start (scenario, seed, speed, policy, approvalTimeoutSeconds), pause, resume,
+ * stop, speed, reset_agents, inject_fault, approve and reject. Each request is checked against the drill's state
+ * before it is applied; one that does not fit is refused with a code and changes nothing. The reply is the drill.
+ */
+final class DrillControls {
+
+  static final double MIN_SPEED = 0.1;
+  static final double MAX_SPEED = 1000;
+  static final double DEFAULT_SPEED = 60;
+  /** Upper bound of {@code approvalTimeoutSeconds}: a day of drill time. */
+  static final double MAX_APPROVAL_TIMEOUT = 86_400;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DrillControls.class);
+  private static final List<String> DRILL_ACTIONS = List.of("pause", "resume", "stop", "speed", "reset_agents",
+      "inject_fault", "approve", "reject");
+  private static final List<String> BYZANTINE_MODES = List.of("no_evidence", "out_of_range", "conflicting");
+
+  /** Starts a drill the controls validated. */
+  interface Starter {
+    DrillRunner start(Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout);
+  }
+
+  private final Map<String, Scenario> scenarios;
+  private final DrillRegistry drills;
+  private final LongSupplier seeds;
+  private final Starter starter;
+
+  /** {@code seeds} gives the seed of a drill started without one. */
+  DrillControls(Map<String, Scenario> scenarios, DrillRegistry drills, LongSupplier seeds, Starter starter) {
+    this.scenarios = scenarios;
+    this.drills = drills;
+    this.seeds = seeds;
+    this.starter = starter;
+  }
+
+  /** Replies with the drill, or fails the reply with the refusal's code. */
+  void handle(Message<Object> msg) {
+    try {
+      if (!(msg.body() instanceof JsonObject body)) {
+        throw new Refusal(ErrorCodes.INVALID_JSON, "the body must be a JSON object");
+      }
+      msg.reply(apply(body));
+    } catch (Refusal r) {
+      r.reply(msg);
+    } catch (RuntimeException e) {
+      LOG.warn("control request failed: {}", e.toString());
+      Refusal.fail(msg, ErrorCodes.INVALID_REQUEST, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Validates and applies one control; throws {@link Refusal} (and changes nothing) when it does not fit. */
+  JsonObject apply(JsonObject body) {
+    EngineRequest request = new EngineRequest(body);
+    String action = request.text("action");
+    if ("start".equals(action)) {
+      return start(request);
+    }
+    DrillRunner d = activeDrill(request, action);
+    switch (action) {
+      case "pause" -> {
+        requireState(d, DrillState.RUNNING, action);
+        d.pause();
+      }
+      case "resume" -> {
+        requireState(d, DrillState.PAUSED, action);
+        d.resume();
+      }
+      case "stop" -> d.stop();
+      case "speed" -> d.setSpeed(speed(request, null));
+      case "reset_agents" -> d.resetAgents();
+      case "inject_fault" -> d.injectFault(agent(request), fault(request.text("fault"), request.value("mode")));
+      case "approve", "reject" -> {
+        requireAwaiting(d, request.text("roundId"));
+        d.operatorDecides("approve".equals(action));
+      }
+      default -> throw new Refusal(ErrorCodes.INVALID_REQUEST, "unknown action " + action);
+    }
+    return drills.drillJson(d.id());
+  }
+
+  private JsonObject start(EngineRequest request) {
+    String name = request.text("scenario");
+    Scenario s = scenarios.get(name);
+    if (s == null) {
+      throw new Refusal(ErrorCodes.UNKNOWN_SCENARIO, "no scenario named " + name + "; known: " + scenarios.keySet());
+    }
+    long seed = seed(request);
+    double speed = speed(request, DEFAULT_SPEED);
+    ApprovalPolicy policy;
+    try {
+      policy = ApprovalPolicy.fromWire(request.string("policy", "auto_approve"));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "policy must be auto_approve, auto_reject or wait");
+    }
+    double approvalTimeout = request.number("approvalTimeoutSeconds", ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, 1,
+        MAX_APPROVAL_TIMEOUT);
+    int max = DomainEngineVerticle.MAX_ACTIVE_DRILLS;
+    if (drills.activeCount() >= max) {
+      throw new Refusal(ErrorCodes.RATE_LIMITED, "already " + drills.activeCount() + " drills running (max " + max + ")");
+    }
+    DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout);
+    LOG.info("drill {} started: {} seed {} speed {}", d.id(), s.id(), seed, speed);
+    return drills.drillJson(d.id());
+  }
+
+  private long seed(EngineRequest request) {
+    Object raw = request.value("seed");
+    if (raw == null) {
+      return seeds.getAsLong();
+    }
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw new Refusal(ErrorCodes.INVALID_REQUEST, "seed must be an integer");
+  }
+
+  /** The speed; required when {@code dflt} is null. */
+  private static double speed(EngineRequest request, Double dflt) {
+    if (dflt == null && !request.has("speed")) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "'speed' is required");
+    }
+    return request.number("speed", dflt == null ? 1 : dflt, MIN_SPEED, MAX_SPEED);
+  }
+
+  private static AgentId agent(EngineRequest request) {
+    try {
+      return AgentId.fromWire(request.text("agent"));
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "unknown agent " + request.value("agent"));
+    }
+  }
+
+  /** {@code fault} ({@code <kind>} or {@code byzantine:<mode>}, or the mode apart) in the agents' form. */
+  private static String fault(String fault, Object mode) {
+    String base = fault;
+    String m = mode instanceof String s ? s : null;
+    int colon = fault.indexOf(':');
+    if (colon > 0) {
+      base = fault.substring(0, colon);
+      m = fault.substring(colon + 1);
+    }
+    AgentFault f;
+    try {
+      f = AgentFault.fromWire(base);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "fault must be byzantine, slow or crash");
+    }
+    if (m != null) {
+      if (f != AgentFault.BYZANTINE || !BYZANTINE_MODES.contains(m)) {
+        throw new Refusal(ErrorCodes.INVALID_REQUEST, "mode must be no_evidence, out_of_range or conflicting (byzantine only)");
+      }
+      return f.wireName() + ":" + m;
+    }
+    return f.wireName();
+  }
+
+  private DrillRunner activeDrill(EngineRequest request, String action) {
+    if (!DRILL_ACTIONS.contains(action)) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "unknown action " + action);
+    }
+    String id = request.text("drillId");
+    DrillRunner d = drills.active(id);
+    if (d == null) {
+      JsonObject finished = drills.finished(id);
+      if (finished != null) {
+        throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + id + " is " + finished.getString("state")
+            + "; " + action + " no longer applies");
+      }
+      throw new Refusal(ErrorCodes.NOT_FOUND, "no drill " + id);
+    }
+    return d;
+  }
+
+  private static void requireState(DrillRunner d, DrillState state, String action) {
+    if (d.state() != state) {
+      throw new Refusal(ErrorCodes.INVALID_STATE, "cannot " + action + " drill " + d.id() + ": it is " + d.state().wireName());
+    }
+  }
+
+  private static void requireAwaiting(DrillRunner d, String roundId) {
+    JsonObject awaiting = d.awaiting();
+    if (awaiting == null) {
+      throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id() + " has no decision awaiting approval");
+    }
+    if (!roundId.equals(awaiting.getString("roundId"))) {
+      throw new Refusal(ErrorCodes.INVALID_STATE, "round " + roundId + " is not the one awaiting approval ("
+          + awaiting.getString("roundId") + ")");
+    }
+    if (d.state() != DrillState.RUNNING) {
+      throw new Refusal(ErrorCodes.INVALID_STATE, "drill " + d.id() + " is " + d.state().wireName() + "; resume it first");
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.opshub.engine.domain;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The engine's drills: those running or paused, by id, and the last state of the newest
+ * {@link #MAX_FINISHED_DRILLS} finished ones (for queries and for refusing controls that no longer apply).
+ */
+final class DrillRegistry {
+
+  /** Finished drills kept for {@code drills} queries. */
+  static final int MAX_FINISHED_DRILLS = 100;
+
+  private final Map<String, DrillRunner> active = new LinkedHashMap<>();
+  private final Map<String, JsonObject> finished = new LinkedHashMap<>();
+  private final Consumer<String> forget;
+
+  /** {@code forget} is told the id of each finished drill no longer kept. */
+  DrillRegistry(Consumer<String> forget) {
+    this.forget = forget;
+  }
+
+  void add(DrillRunner drill) {
+    active.put(drill.id(), drill);
+  }
+
+  /** The running or paused drill {@code id}, or null. */
+  DrillRunner active(String id) {
+    return active.get(id);
+  }
+
+  Collection<DrillRunner> active() {
+    return Collections.unmodifiableCollection(active.values());
+  }
+
+  int activeCount() {
+    return active.size();
+  }
+
+  /** The last state of the finished drill {@code id}, or null. */
+  JsonObject finished(String id) {
+    return finished.get(id);
+  }
+
+  /** {@code drill} ended in {@code state}: it is no longer active and is kept as finished. */
+  void ended(DrillRunner drill, JsonObject state) {
+    active.remove(drill.id());
+    rememberFinished(state);
+  }
+
+  /** Keeps a finished drill's last state (newest last), forgetting the oldest beyond the bound. */
+  void rememberFinished(JsonObject drill) {
+    finished.remove(drill.getString("id"));
+    finished.put(drill.getString("id"), drill);
+    while (finished.size() > MAX_FINISHED_DRILLS) {
+      String oldest = finished.keySet().iterator().next();
+      finished.remove(oldest);
+      forget.accept(oldest);
+    }
+  }
+
+  /** The drill {@code id} as queries show it (an active one with its incident), or null. */
+  JsonObject drillJson(String id) {
+    DrillRunner d = active.get(id);
+    if (d != null) {
+      JsonObject j = d.toJson();
+      if (d.incident() != null) {
+        j.put("incident", d.incident().toJson());
+      }
+      return j;
+    }
+    JsonObject f = finished.get(id);
+    return f == null ? null : f.copy();
+  }
+
+  /** Active drills first, then the finished ones, newest first. */
+  JsonArray listJson() {
+    JsonArray list = new JsonArray();
+    active.keySet().forEach(id -> list.add(drillJson(id)));
+    List<JsonObject> done = new ArrayList<>(finished.values());
+    for (int i = done.size() - 1; i >= 0; i--) {
+      list.add(done.get(i).copy());
+    }
+    return list;
+  }
+}
