@@ -1,5 +1,7 @@
 package dev.opshub.bench;
 
+import dev.opshub.contract.Addresses;
+
 import java.net.URI;
 
 /**
@@ -9,7 +11,7 @@ import java.net.URI;
 public final class LoadOptions {
 
   public static final String DEFAULT_URL = "http://127.0.0.1:8080/eventbus";
-  public static final String DEFAULT_ADDRESS = "ops.bench";
+  public static final String DEFAULT_ADDRESS = Addresses.BENCH;
   public static final int DEFAULT_CONNECTIONS = 1000;
   public static final int DEFAULT_WARMUP_SECONDS = 10;
   public static final int DEFAULT_DURATION_SECONDS = 30;

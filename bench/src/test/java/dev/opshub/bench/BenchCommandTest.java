@@ -36,7 +36,7 @@ class BenchCommandTest {
       "--rate", "200", "--payload", "200", "--instances", "2");
     StockServerCommand server = (StockServerCommand) stock.subcommand().commandSpec().userObject();
     assertThat(server.port).isEqualTo(18480);
-    assertThat(server.rate).isEqualTo(200.0);
+    assertThat(server.rate).isEqualTo(200);
     assertThat(server.payload).isEqualTo(200);
     assertThat(server.instances).isEqualTo(2);
   }
