@@ -61,7 +61,7 @@ class StreamSchemasTest {
       "ops.agents.state.schema.json", "ops.incidents.schema.json", "ops.incidents.timeline.schema.json",
       "ops.consensus.schema.json", "ops.metrics.business.schema.json", "ops.health.schema.json",
       "ops.drills.schema.json", "ops.bench.schema.json", "ops.control.drills.reply.schema.json",
-      "api.scenarios.schema.json", "api.reports.schema.json", "api.drill-report.schema.json");
+      "api.scenarios.schema.json", "api.reports.schema.json", "api.drill-report.schema.json", "api.summary.schema.json");
   static final String CONTROL_REPLY = "ops.control.drills.reply.schema.json";
   static final String NODE = "schema-test-node";
 
@@ -198,7 +198,8 @@ class StreamSchemasTest {
         .compose(v -> nodeDown.future())
         .compose(v -> vertx.undeploy(bench[0]))
         .compose(v -> Future.all(run.rest("scenarios", new JsonObject().put("op", "scenarios")),
-            run.rest("reports", new JsonObject().put("op", "reports"))))
+            run.rest("reports", new JsonObject().put("op", "reports")),
+            run.rest("summary", new JsonObject().put("op", "summary"))))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           List<CapturingPublisher.Published> published = h.publisher.messages();
           Map<String, Failure> failures = new TreeMap<>();
@@ -228,7 +229,7 @@ class StreamSchemasTest {
           assertThat(values(published, Addresses.HEALTH, "status")).contains("up", "down", "ok");
           assertThat(values(published, Addresses.INCIDENTS, "status")).contains("resolved", "failed", "closed", "escalated");
           assertThat(values(published, Addresses.AGENTS_STATE, "state")).contains("failed");
-          assertThat(run.rest).hasSize(12);
+          assertThat(run.rest).hasSize(13);
           ctx.completeNow();
         })));
   }
