@@ -61,7 +61,8 @@ class StreamSchemasTest {
       "ops.agents.state.schema.json", "ops.incidents.schema.json", "ops.incidents.timeline.schema.json",
       "ops.consensus.schema.json", "ops.metrics.business.schema.json", "ops.health.schema.json",
       "ops.drills.schema.json", "ops.bench.schema.json", "ops.control.drills.reply.schema.json",
-      "api.scenarios.schema.json", "api.reports.schema.json", "api.drill-report.schema.json", "api.summary.schema.json");
+      "api.scenarios.schema.json", "api.reports.schema.json", "api.drill-report.schema.json", "api.summary.schema.json",
+      "api.recorded.schema.json", "api.recorded-run.schema.json");
   static final String CONTROL_REPLY = "ops.control.drills.reply.schema.json";
   static final String NODE = "schema-test-node";
 
@@ -90,7 +91,8 @@ class StreamSchemasTest {
   private static final class Run {
     final EngineHarness h;
     final List<JsonObject> replies = Collections.synchronizedList(new ArrayList<>());
-    final Map<String, JsonObject> rest = new ConcurrentHashMap<>();
+    /** What the REST API answered: name -> schema and body. */
+    final Map<String, RestBody> rest = new ConcurrentHashMap<>();
     /** Drill id -> what the operator does when a round of that drill awaits approval. */
     final Map<String, BiFunction<String, String, Future<?>>> operator = new ConcurrentHashMap<>();
     final Set<String> seenRounds = ConcurrentHashMap.newKeySet();
@@ -137,14 +139,18 @@ class StreamSchemasTest {
           String fault = faults[i + 1];
           injected = injected.compose(x -> inject(id, agent, fault));
         }
-        return injected.compose(x -> h.ended(id)).compose(v -> rest("report " + id,
+        return injected.compose(x -> h.ended(id)).compose(v -> rest("report " + id, "api.drill-report.schema.json",
             new JsonObject().put("op", "report").put("id", id)));
       });
     }
 
-    Future<JsonObject> rest(String name, JsonObject query) {
-      return h.query(query).onSuccess(body -> rest.put(name, body));
+    /** Asks what a REST endpoint forwards to the engine ({@code query}); its answer must match {@code schema}. */
+    Future<JsonObject> rest(String name, String schema, JsonObject query) {
+      return h.query(query).onSuccess(body -> rest.put(name, new RestBody(schema, body)));
     }
+  }
+
+  record RestBody(String schema, JsonObject body) {
   }
 
   @Test
@@ -197,9 +203,21 @@ class StreamSchemasTest {
                 "diagnosis", "crash", "prediction", "byzantine:out_of_range", "resolution", "byzantine:out_of_range"))))
         .compose(v -> nodeDown.future())
         .compose(v -> vertx.undeploy(bench[0]))
-        .compose(v -> Future.all(run.rest("scenarios", new JsonObject().put("op", "scenarios")),
-            run.rest("reports", new JsonObject().put("op", "reports")),
-            run.rest("summary", new JsonObject().put("op", "summary"))))
+        .compose(v -> Future.all(
+            run.rest("GET /api/scenarios", "api.scenarios.schema.json", new JsonObject().put("op", "scenarios")),
+            run.rest("GET /api/reports", "api.reports.schema.json", new JsonObject().put("op", "reports")),
+            run.rest("GET /api/summary", "api.summary.schema.json", new JsonObject().put("op", "summary")),
+            run.rest("GET /api/recorded", "api.recorded.schema.json", new JsonObject().put("op", "recorded"))))
+        .compose(v -> {
+          // every recorded run shipped in the jar
+          List<Future<JsonObject>> runs = new ArrayList<>();
+          for (Object r : run.rest.get("GET /api/recorded").body().getJsonArray("runs")) {
+            String id = ((JsonObject) r).getString("id");
+            runs.add(run.rest("recorded " + id, "api.recorded-run.schema.json",
+                new JsonObject().put("op", "recorded_run").put("id", id)));
+          }
+          return Future.all(runs);
+        })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           List<CapturingPublisher.Published> published = h.publisher.messages();
           Map<String, Failure> failures = new TreeMap<>();
@@ -210,11 +228,7 @@ class StreamSchemasTest {
           }
           Validator reply = repo.validator(CONTROL_REPLY);
           run.replies.forEach(r -> check(reply, "ops.control.drills reply", r, failures));
-          run.rest.forEach((name, body) -> {
-            boolean report = name.startsWith("report ");
-            check(repo.validator(report ? "api.drill-report.schema.json" : "api." + name + ".schema.json"),
-                report ? "report" : name, body, failures);
-          });
+          run.rest.forEach((name, rest) -> check(repo.validator(rest.schema()), rest.schema(), rest.body(), failures));
           assertThat(failures).as("bodies that do not match their schema").isEmpty();
 
           // what was validated covers every stream and every variant these drills can reach
@@ -229,7 +243,8 @@ class StreamSchemasTest {
           assertThat(values(published, Addresses.HEALTH, "status")).contains("up", "down", "ok");
           assertThat(values(published, Addresses.INCIDENTS, "status")).contains("resolved", "failed", "closed", "escalated");
           assertThat(values(published, Addresses.AGENTS_STATE, "state")).contains("failed");
-          assertThat(run.rest).hasSize(13);
+          assertThat(run.rest.keySet()).filteredOn(name -> name.startsWith("report ")).hasSize(10);
+          assertThat(run.rest.keySet()).filteredOn(name -> name.startsWith("recorded ")).hasSize(5);
           ctx.completeNow();
         })));
   }
