@@ -4,6 +4,7 @@
 import { OpsBus, STATUS, resolveNodes } from './eventbus.js';
 import { h, fill, $, num, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtBytes, fmtTime, fetchJson, scheduler } from './dom.js';
 import { sparkline } from './charts.js';
+import { drillTime, timelineText } from './timeline.js';
 
 const AGENTS = ['detection', 'diagnosis', 'prediction', 'resolution', 'communication'];
 const LIFECYCLE = ['detected', 'triaged', 'investigating', 'diagnosed', 'resolving', 'resolved', 'closed'];
@@ -275,27 +276,6 @@ function lifecycle(s) {
     off ? h('li', { class: 'off ' + s }, h('span', { 'aria-hidden': 'true' }, s === 'failed' ? '✖' : '⇪'), ' ', s) : null);
 }
 
-/** A drill time (seconds since the drill started) as t+42 s or t+12m05s. */
-function drillTime(n) {
-  return n < 120 ? `t+${n.toFixed(0)} s` : `t+${Math.floor(n / 60)}m${String(Math.round(n % 60)).padStart(2, '0')}s`;
-}
-
-/** One line for a timeline entry, by its type (ops.incidents.timeline.schema.json). */
-function eventText(e) {
-  const detail = {
-    agent: () => [`[${e.agent}]`, e.summary],
-    transition: () => [`${e.from ?? '∅'} → ${e.to}`, e.reason],
-    transition_rejected: () => [`${e.from} → ${e.to ?? '∅'}`, e.reason],
-    consensus: () => [e.winner === null ? e.decision : `${e.winner} (score ${e.score.toFixed(3)}) ${e.decision}`],
-    decision: () => [`${e.winner} ${e.decision} by ${e.decidedBy}`],
-    remediation: () => [e.summary],
-    remediation_ineffective: () => [`${e.action}:`, e.reason],
-    fault: () => [`[${e.agent}]`, e.fault],
-    agents_reset: () => [],
-  }[e.type];
-  return [e.type, ...(detail ? detail() : [])].join(' ');
-}
-
 function renderIncidents() {
   const el = $('#incidents');
   const list = [...store.incidents.values()].reverse();
@@ -331,7 +311,7 @@ function renderIncidents() {
       h('details', { dataset: { id }, open: open.has(id) },
         h('summary', null, `Timeline (${events.length})`),
         events.length ? h('ol', { class: 'timeline' }, events.slice(-15).reverse().map(e =>
-          h('li', null, h('time', null, drillTime(e.at)), ' ', eventText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
+          h('li', null, h('time', null, drillTime(e.at)), ' ', timelineText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
   }));
 }
 
