@@ -39,19 +39,6 @@ export function num(v) {
   return typeof n === 'number' && Number.isFinite(n) ? n : null;
 }
 
-/** First defined value among paths like 'mttr.mean' in obj. */
-export function pick(obj, ...paths) {
-  for (const p of paths) {
-    let v = obj;
-    for (const part of p.split('.')) {
-      if (v === null || v === undefined || typeof v !== 'object') { v = undefined; break; }
-      v = v[part];
-    }
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
-}
-
 export function fmtNum(v, digits = 0) {
   const n = num(v);
   return n === null ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,13 +1,20 @@
 // /ops: the live operations dashboard, the only page that opens the bridge.
+// It reads the field names of contract/src/main/resources/schema/*.schema.json (docs/SCHEMAS.md), and only those:
+// one schema per ops.* stream body, the drill control reply and the REST bodies below.
 import { OpsBus, STATUS, resolveNodes } from './eventbus.js';
-import { h, fill, $, num, pick, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtBytes, fmtTime, fetchJson, scheduler } from './dom.js';
+import { h, fill, $, num, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtBytes, fmtTime, fetchJson, scheduler } from './dom.js';
 import { sparkline } from './charts.js';
+import { drillTime, timelineText } from './timeline.js';
 
 const AGENTS = ['detection', 'diagnosis', 'prediction', 'resolution', 'communication'];
 const LIFECYCLE = ['detected', 'triaged', 'investigating', 'diagnosed', 'resolving', 'resolved', 'closed'];
 const STATE_ICONS = {
   idle: '○', analyzing: '◔', proposing: '◑', waiting: '◕', acting: '●', degraded: '⚠', failed: '✖',
 };
+const AGENT_VERDICTS = {
+  ok: '✔ healthy', degraded: '⚠ degraded', failed: '✖ failed', missing: '⚠ missing (no heartbeat)',
+};
+const ACTIVE = ['running', 'paused'];   // drill states that take controls
 const MAX_INCIDENTS = 30;
 const MAX_TIMELINE = 60;
 const MAX_ROUNDS = 20;
@@ -62,9 +69,10 @@ async function control(body, label) {
   }
   try {
     const reply = await bus.request('ops.control.drills', body, { token: token() });
-    const id = reply && (reply.drillId || reply.id);
-    showResult(true, `${label}: ok${id ? ' (drill ' + id + ')' : ''}${reply && reply.status ? ', ' + reply.status : ''}`);
-    if (reply && typeof reply === 'object' && (reply.drillId || reply.id)) upsertDrill(reply);
+    showResult(true, `${label}: ok (drill ${reply.id}), ${reply.state}`);
+    // the incident in the reply may be older than the one ops.incidents already brought: the stream wins
+    const { incident, ...drill } = reply;
+    upsertDrill(drill);
     return reply;
   } catch (e) {
     showResult(false, `${label} refused: ${e.code || 'error'}${e.message && e.message !== e.code ? ' — ' + e.message : ''}`);
@@ -78,11 +86,8 @@ async function control(body, label) {
 async function loadScenarios() {
   const select = $('#scenario');
   try {
-    const body = await fetchJson('/api/scenarios');
-    const list = Array.isArray(body) ? body : (body && (body.scenarios || body.items)) || [];
-    scenarios = list.map(s => (typeof s === 'string' ? { id: s } : s)).filter(s => s && (s.id || s.name));
-    fill(select, scenarios.map(s => h('option', { value: s.id || s.name },
-      (s.id || s.name) + (s.severity ? ` (${s.severity})` : ''))));
+    scenarios = (await fetchJson('/api/scenarios')).scenarios;
+    fill(select, scenarios.map(s => h('option', { value: s.id }, `${s.id} (${s.severity})`)));
     if (!scenarios.length) fill(select, h('option', { value: '' }, 'no scenario available'));
   } catch (e) {
     fill(select, h('option', { value: '' }, 'scenarios unavailable'));
@@ -123,17 +128,11 @@ function wireControls() {
  */
 async function loadRecentRounds() {
   try {
-    const list = await fetchJson('/api/reports');
-    const reports = (Array.isArray(list) ? list : (list && list.reports) || []).slice();
-    reports.sort((a, b) => (num(b.endedTs) ?? 0) - (num(a.endedTs) ?? 0));
-    reports.length = Math.min(reports.length, 3);
-    for (const r of reports) {   // newest drill first, its last round first; live rounds stay in front
-      const id = r.drillId || r.id;
-      if (!id) continue;
-      const report = await fetchJson(`/api/drills/${encodeURIComponent(id)}/report`);
-      for (const round of ((report && report.consensusRounds) || []).slice().reverse()) {
-        const rid = round.roundId || round.id;
-        if (!store.rounds.some(x => (x.roundId || x.id) === rid)) store.rounds.push(round);
+    const { reports } = await fetchJson('/api/reports');
+    for (const r of reports.slice(0, 3)) {   // newest drill first, its last round first; live rounds stay in front
+      const report = await fetchJson(`/api/drills/${encodeURIComponent(r.drillId)}/report`);
+      for (const round of report.consensusRounds.slice().reverse()) {
+        if (!store.rounds.some(x => x.roundId === round.roundId)) store.rounds.push(round);
       }
     }
     if (store.rounds.length > MAX_ROUNDS) store.rounds.length = MAX_ROUNDS;
@@ -145,31 +144,25 @@ async function loadRecentRounds() {
 }
 
 function upsertDrill(d) {
-  const id = d.drillId || d.id || d.key;
-  if (!id) return;
-  store.drills.set(String(id), { ...(store.drills.get(String(id)) || {}), ...d });
+  store.drills.set(d.id, d);
   while (store.drills.size > MAX_DRILLS) store.drills.delete(store.drills.keys().next().value);
   render.drills();
 }
 
 function onAgent(body) {
-  const id = body.agent || body.key;
-  if (!id) return;
-  store.agents.set(String(id), body);
+  store.agents.set(body.agent, body);
   render.agents();
 }
 
 function onIncident(body) {
-  const id = body.id || body.incidentId || body.key;
-  if (!id) return;
-  store.incidents.delete(String(id));
-  store.incidents.set(String(id), body);
+  store.incidents.delete(body.id);
+  store.incidents.set(body.id, body);
   while (store.incidents.size > MAX_INCIDENTS) store.incidents.delete(store.incidents.keys().next().value);
   render.incidents();
 }
 
 function onTimeline(body) {
-  const id = String(body.incidentId || body.incident || '');
+  const id = body.incidentId;
   if (!store.timeline.has(id)) store.timeline.set(id, []);
   const list = store.timeline.get(id);
   list.push(body);
@@ -179,28 +172,26 @@ function onTimeline(body) {
 }
 
 function onConsensus(body) {
-  const id = body.roundId || body.id;
-  const at = id ? store.rounds.findIndex(r => (r.roundId || r.id) === id) : -1;
+  const at = store.rounds.findIndex(r => r.roundId === body.roundId);
   if (at >= 0) store.rounds.splice(at, 1);
   store.rounds.unshift(body);
   if (store.rounds.length > MAX_ROUNDS) store.rounds.length = MAX_ROUNDS;
   render.consensus();
 }
 
+/** The overall figures of an ops.metrics.business body (ops.metrics.business.schema.json). */
 function metricValues(m) {
-  const overall = m.overall || m;
+  const { mttr, sla } = m.overall;
   return {
-    mttr: num(pick(overall, 'mttrMinutes', 'mttr.meanMinutes', 'mttr.mean', 'mttr')),
-    mttrLow: num(pick(overall, 'mttr.ci95LowMinutes', 'mttr.ci95Low')),
-    mttrHigh: num(pick(overall, 'mttr.ci95HighMinutes', 'mttr.ci95High')),
-    traditional: num(pick(overall, 'traditionalMttrMinutes', 'mttr.traditional', 'traditionalMttr')),
-    cost: num(pick(overall, 'costAvoided', 'costAvoidedUsd', 'cost.avoided')),
-    automation: num(pick(overall, 'automationRate', 'automation.rate')),
-    sla: num(pick(overall, 'slaCompliance', 'sla.compliance', 'sla.rate')),
-    slaMet: num(pick(overall, 'slaMet', 'sla.met')),
-    slaBreached: num(pick(overall, 'slaBreached', 'sla.breached')),
-    incidents: num(pick(overall, 'incidentsHandled', 'incidents', 'resolved', 'mttr.n')),
-    drills: num(pick(m, 'drills', 'drillsCompleted', 'overall.drills')),
+    mttr: mttr.meanMinutes,
+    mttrLow: mttr.ci95LowMinutes,
+    mttrHigh: mttr.ci95HighMinutes,
+    cost: m.overall.costAvoided,
+    automation: m.overall.automationRate,   // 0..1
+    sla: sla.compliance,                    // 0..1
+    slaMet: sla.met,
+    slaBreached: sla.breached,
+    incidents: m.overall.incidents,
   };
 }
 
@@ -208,37 +199,35 @@ function onMetrics(body) {
   store.metrics = body;
   const v = metricValues(body);
   const hist = store.history;
-  hist.ts.push((num(body.ts) || Date.now()) / 1000);
+  hist.ts.push(body.ts / 1000);
   hist.mttr.push(v.mttr);
   hist.cost.push(v.cost);
-  hist.automation.push(v.automation === null ? null : v.automation * (v.automation <= 1 ? 100 : 1));
-  hist.sla.push(v.sla === null ? null : v.sla * (v.sla <= 1 ? 100 : 1));
+  hist.automation.push(v.automation * 100);
+  hist.sla.push(v.sla * 100);
   for (const k of Object.keys(hist)) if (hist[k].length > MAX_POINTS) hist[k].splice(0, hist[k].length - MAX_POINTS);
   render.metrics();
 }
 
 function onHealth(body) {
-  const key = String(body.key || '');
-  if (key.startsWith('agent:')) store.agentHealth.set(key.slice(6), body);
-  else store.nodes.set(key.startsWith('node:') ? key.slice(5) : (body.nodeId || key), body);
+  if (body.kind === 'agent') store.agentHealth.set(body.agent, body);
+  else store.nodes.set(body.nodeId, body);
   render.health();
 }
 
 // ---------------------------------------------------------------- rendering
 
 function stateBadge(state) {
-  const s = String(state || 'unknown').toLowerCase();
-  return h('span', { class: 'badge state-' + s, dataset: { state: s } },
-    h('span', { class: 'icon', 'aria-hidden': 'true' }, STATE_ICONS[s] || '?'), ' ', s.toUpperCase());
+  return h('span', { class: 'badge state-' + state, dataset: { state } },
+    h('span', { class: 'icon', 'aria-hidden': 'true' }, STATE_ICONS[state]), ' ', state.toUpperCase());
 }
 
+/** An agent's confidence: -1 before its first result; a byzantine agent may send more than 1, shown as 100 %. */
 function confidenceBar(c) {
-  const n = num(c);
-  if (n === null || n < 0) return h('span', { class: 'muted' }, 'no result yet');
-  const pct = Math.max(0, Math.min(1, n)) * 100;
+  if (c < 0) return h('span', { class: 'muted' }, 'no result yet');
+  const clamped = Math.min(1, c);
   return h('span', { class: 'conf' },
-    h('meter', { min: 0, max: 1, value: Math.max(0, Math.min(1, n)), 'aria-label': 'confidence' }),
-    ' ', pct.toFixed(0) + ' %');
+    h('meter', { min: 0, max: 1, value: clamped, 'aria-label': 'confidence' }),
+    ' ', (clamped * 100).toFixed(0) + ' %');
 }
 
 function ago(ts) {
@@ -258,7 +247,7 @@ function renderAgents() {
       return h('article', { class: 'agent', dataset: { agent: id, state: 'unknown' } },
         h('h3', null, id), h('p', { class: 'muted' }, 'no report yet'));
     }
-    const state = String(a.state || 'unknown').toLowerCase();
+    const state = a.state;
     const flagged = state === 'degraded' || state === 'failed';
     return h('article', { class: 'agent' + (flagged ? ' flagged' : ''), dataset: { agent: id, state } },
       h('h3', null, id, ' ', stateBadge(state)),
@@ -266,16 +255,15 @@ function renderAgents() {
         state === 'failed' ? 'Agent failed — fallback in use' : 'Agent degraded — fallback result shown') : null,
       h('dl', null,
         h('dt', null, 'Confidence'), h('dd', null, confidenceBar(a.confidence)),
-        h('dt', null, 'Incident'), h('dd', null, a.incidentId || '—'),
-        h('dt', null, 'Last action'), h('dd', { class: 'last-action' }, a.lastAction || '—'),
-        a.fault ? [h('dt', null, 'Fault'), h('dd', { class: 'fault' }, '⚡ ' + a.fault)] : null,
-        h('dt', null, 'Node'), h('dd', null, a.node || '—'),
-        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: a.ts } }, ago(health && health.lastSeen || a.ts))));
+        h('dt', null, 'Incident'), h('dd', null, a.incidentId ?? '—'),
+        h('dt', null, 'Last action'), h('dd', { class: 'last-action' }, a.lastAction ?? '—'),
+        a.fault !== null ? [h('dt', null, 'Fault'), h('dd', { class: 'fault' }, '⚡ ' + a.fault)] : null,
+        h('dt', null, 'Node'), h('dd', null, a.node),
+        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: a.ts } }, ago(health ? health.lastSeen : a.ts))));
   }));
 }
 
-function lifecycle(status) {
-  const s = String(status || '').toLowerCase();
+function lifecycle(s) {
   const at = LIFECYCLE.indexOf(s);
   const off = s === 'escalated' || s === 'failed';
   return h('ol', { class: 'lifecycle', 'aria-label': 'lifecycle: ' + s },
@@ -288,104 +276,77 @@ function lifecycle(status) {
     off ? h('li', { class: 'off ' + s }, h('span', { 'aria-hidden': 'true' }, s === 'failed' ? '✖' : '⇪'), ' ', s) : null);
 }
 
-function drillTime(at) {
-  const n = num(at);
-  if (n === null) return null;
-  return n < 120 ? `t+${n.toFixed(0)} s` : `t+${Math.floor(n / 60)}m${String(Math.round(n % 60)).padStart(2, '0')}s`;
-}
-
-function eventText(e) {
-  const from = e.from;
-  const to = e.to;
-  const move = to ? `${from || '∅'} → ${to}` : '';
-  const decision = e.winner ? `${e.winner}${num(e.score) !== null ? ' (score ' + num(e.score).toFixed(3) + ')' : ''}${e.decision ? ' ' + e.decision : ''}${e.decidedBy ? ' by ' + e.decidedBy : ''}` : '';
-  const text = e.reason || e.summary || e.message || e.description || e.detail || '';
-  return [e.type || e.kind, e.agent ? `[${e.agent}]` : '', move, decision, text].filter(Boolean).join(' ');
-}
-
 function renderIncidents() {
   const el = $('#incidents');
   const list = [...store.incidents.values()].reverse();
   if (!list.length) { fill(el, h('p', { class: 'empty' }, 'No incident yet. Start a drill to see one.')); return; }
   const open = new Set([...el.querySelectorAll('details[open]')].map(d => d.dataset.id));
   fill(el, list.slice(0, 8).map(inc => {
-    const id = String(inc.id || inc.incidentId || inc.key);
-    const status = String(inc.status || 'unknown').toLowerCase();
-    const events = store.timeline.get(id) || inc.timeline || [];
-    const impact = inc.businessImpact || inc.impact || {};
+    const { id, status } = inc;
+    // entries seen live since the page opened, else the latest ones the incident carries itself
+    const events = store.timeline.get(id) ?? inc.timeline;
+    const impact = inc.businessImpact;
+    const outcome = [
+      inc.rootCause !== null ? `root cause: ${inc.rootCause}` : null,
+      inc.action !== null ? `action: ${inc.action}` : null,
+      inc.mttrMinutes !== null ? `MTTR ${fmtMinutes(inc.mttrMinutes)}` : null,
+      inc.slaMet === true ? '✔ SLA met' : inc.slaMet === false ? '✖ SLA breached' : null,
+    ].filter(Boolean);
     return h('article', { class: 'incident', dataset: { incident: id, status } },
       h('header', null,
-        h('h3', null, inc.title || id),
-        h('span', { class: 'badge sev-' + String(inc.severity || '').toLowerCase() }, String(inc.severity || '?').toUpperCase()),
+        h('h3', null, inc.title),
+        h('span', { class: 'badge sev-' + inc.severity }, inc.severity.toUpperCase()),
         h('span', { class: 'badge status status-' + status }, status)),
       h('p', { class: 'meta' }, [
-        inc.scenario ? `scenario ${inc.scenario}` : null,
+        `scenario ${inc.scenario}`,
         `id ${id}`,
-        num(inc.detectedAt) !== null ? `detected at drill ${drillTime(inc.detectedAt)}` : null,
-        num(inc.resolvedAt) !== null ? `resolved at ${drillTime(inc.resolvedAt)}` : null,
+        `detected at drill ${drillTime(inc.detectedAt)}`,
+        inc.resolvedAt !== null ? `resolved at ${drillTime(inc.resolvedAt)}` : null,
         impact.affectedUsers ? `${fmtNum(impact.affectedUsers)} users` : null,
-        (inc.affectedServices || []).length ? `services: ${(inc.affectedServices || []).join(', ')}` : null,
+        inc.affectedServices.length ? `services: ${inc.affectedServices.join(', ')}` : null,
       ].filter(Boolean).join(' · ')),
-      (inc.rootCause || inc.action || num(inc.mttrMinutes) !== null) ? h('p', { class: 'meta' }, [
-        inc.rootCause ? `root cause: ${inc.rootCause}` : null,
-        inc.action ? `action: ${inc.action}` : null,
-        num(inc.mttrMinutes) !== null ? `MTTR ${fmtMinutes(inc.mttrMinutes)}` : null,
-        inc.slaMet === true ? '✔ SLA met' : inc.slaMet === false ? '✖ SLA breached' : null,
-      ].filter(Boolean).join(' · ')) : null,
-      inc.failureReason ? h('p', { class: 'alert' }, '⚠ ', inc.failureReason) : null,
+      outcome.length ? h('p', { class: 'meta' }, outcome.join(' · ')) : null,
+      inc.failureReason !== null ? h('p', { class: 'alert' }, '⚠ ', inc.failureReason) : null,
       lifecycle(status),
       h('details', { dataset: { id }, open: open.has(id) },
         h('summary', null, `Timeline (${events.length})`),
         events.length ? h('ol', { class: 'timeline' }, events.slice(-15).reverse().map(e =>
-          h('li', null, h('time', null, drillTime(e.at) || fmtTime(e.ts)), ' ', eventText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
+          h('li', null, h('time', null, drillTime(e.at)), ' ', timelineText(e)))) : h('p', { class: 'muted' }, 'no event yet')));
   }));
-}
-
-function roundVotes(r) {
-  return r.votes || r.recommendations || [];
 }
 
 function renderConsensus() {
   const el = $('#consensus');
   if (!store.rounds.length) { fill(el, h('p', { class: 'empty' }, 'No consensus round yet.')); return; }
   fill(el, store.rounds.slice(0, 5).map(r => {
-    const id = r.roundId || r.id;
-    const votes = roundVotes(r);
-    const excluded = r.exclusions || r.excluded || votes.filter(v => v.excluded).map(v => ({ agent: v.agent, reason: v.reason }));
-    const winner = r.winner || {};
-    const action = typeof winner === 'string' ? winner : (winner.action || r.action);
-    const score = num(typeof winner === 'object' ? winner.score : null) ?? num(r.score);
-    const needsApproval = !!(r.requiresApproval || r.requiresHumanApproval);
-    const status = String(r.decision || r.status || (needsApproval ? 'awaiting_approval' : 'decided')).toLowerCase();
-    const pending = needsApproval && /pending|waiting|awaiting/.test(status) && !store.decided.has(id);
-    const scores = r.scores || {};
+    const id = r.roundId;
+    const status = r.decision;
+    const pending = status === 'awaiting_approval' && !store.decided.has(id);
+    // a round without a winner also says requiresApproval, but there is nothing to approve
+    const underThreshold = r.winner !== null && r.requiresApproval;
     return h('article', { class: 'round', dataset: { round: id, status } },
-      h('header', null, h('h3', null, `Round ${id || ''}`),
+      h('header', null, h('h3', null, `Round ${id}`),
         h('span', { class: 'badge' }, status.replace(/_/g, ' '))),
-      h('p', { class: 'meta' }, [r.incidentId ? `incident ${r.incidentId}` : null, r.drillId ? `drill ${r.drillId}` : null,
-        drillTime(r.at), r.ts ? fmtTime(r.ts) : null].filter(Boolean).join(' · ')),
+      // live rounds carry their publish time; rounds read from a report do not
+      h('p', { class: 'meta' }, [`incident ${r.incidentId}`, `drill ${r.drillId}`, drillTime(r.at),
+        r.ts !== undefined ? fmtTime(r.ts) : null].filter(Boolean).join(' · ')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'votes' },
         h('caption', { class: 'sr-only' }, 'Votes'),
         h('thead', null, h('tr', null, ['Agent', 'Action', 'Confidence', 'Weight', 'Score'].map(t => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, votes.map(v => {
-          const isExcluded = !!v.excluded || excluded.some(x => x.agent === v.agent);
-          const c = num(v.confidence);
-          const w = num(v.weight);
-          return h('tr', { class: isExcluded ? 'excluded' : '' },
-            h('td', null, isExcluded ? '⊘ ' : '', v.agent || '?'),
-            h('td', null, v.action || '?'),
-            h('td', null, c === null ? '–' : c.toFixed(2)),
-            h('td', null, w === null ? '–' : w.toFixed(1)),
-            h('td', null, isExcluded ? 'excluded' : fmtNum(num(v.weighted) ?? num(v.score) ?? (c !== null && w !== null ? c * w : null), 3)));
-        })))),
-      excluded.length ? h('ul', { class: 'excluded-list' }, excluded.map(x =>
-        h('li', null, h('span', { 'aria-hidden': 'true' }, '⊘ '), `${x.agent} excluded: ${x.reason || 'no reason given'}`))) : null,
-      Object.keys(scores).length ? h('p', { class: 'meta' }, 'Scores: ' + Object.entries(scores)
+        h('tbody', null, r.votes.map(v => h('tr', { class: v.excluded ? 'excluded' : '' },
+          h('td', null, v.excluded ? '⊘ ' : '', v.agent),
+          h('td', null, v.action),
+          h('td', null, v.confidence.toFixed(2)),
+          h('td', null, v.weight.toFixed(1)),
+          h('td', null, v.excluded ? 'excluded' : fmtNum(v.weighted, 3))))))),
+      r.exclusions.length ? h('ul', { class: 'excluded-list' }, r.exclusions.map(x =>
+        h('li', null, h('span', { 'aria-hidden': 'true' }, '⊘ '), `${x.agent} excluded: ${x.reason}`))) : null,
+      Object.keys(r.scores).length ? h('p', { class: 'meta' }, 'Scores: ' + Object.entries(r.scores)
         .map(([a, s]) => `${a} ${fmtNum(s, 3)}`).join(', ')) : null,
-      h('p', { class: 'decision' }, h('strong', null, 'Decision: '), action || 'none',
-        score !== null ? ` (score ${score.toFixed(3)}${needsApproval ? ', under 0.85: needs approval' : ''})` : '',
-        r.decidedBy ? ` — ${status.replace(/_/g, ' ')} by ${r.decidedBy}` : '',
-        store.decided.has(id) && !r.decidedBy ? ` — ${store.decided.get(id)}` : ''),
+      h('p', { class: 'decision' }, h('strong', null, 'Decision: '), r.winner ?? 'none',
+        ` (score ${r.score.toFixed(3)}${underThreshold ? `, under ${r.threshold}: needs approval` : ''})`,
+        r.decidedBy !== null ? ` — ${status.replace(/_/g, ' ')} by ${r.decidedBy}` : '',
+        store.decided.has(id) && r.decidedBy === null ? ` — ${store.decided.get(id)}` : ''),
       pending && token() ? h('div', { class: 'row' },
         h('button', { type: 'button', class: 'approve', onclick: () => decide(r, 'approve') }, '✔ Approve'),
         h('button', { type: 'button', class: 'reject', onclick: () => decide(r, 'reject') }, '✖ Reject')) : null,
@@ -394,7 +355,7 @@ function renderConsensus() {
 }
 
 async function decide(round, action) {
-  const id = round.roundId || round.id;
+  const id = round.roundId;
   const reply = await control({ action, drillId: round.drillId, roundId: id }, `${action} round ${id}`);
   if (reply) {
     store.decided.set(id, action === 'approve' ? 'approved by operator' : 'rejected by operator');
@@ -426,12 +387,10 @@ function renderMetrics() {
   if (!el.querySelector('.tiles')) metricsSkeleton(el);
   const v = metricValues(store.metrics);
   const values = {
-    mttr: [fmtMinutes(v.mttr), v.mttrLow !== null && v.mttrHigh !== null
-      ? `95 % CI ${v.mttrLow.toFixed(1)}–${v.mttrHigh.toFixed(1)} min`
-      : (v.traditional !== null ? `traditional ${fmtMinutes(v.traditional)}` : '')],
+    mttr: [fmtMinutes(v.mttr), `95 % CI ${v.mttrLow.toFixed(1)}–${v.mttrHigh.toFixed(1)} min`],
     cost: [fmtMoney(v.cost), 'against traditional MTTR'],
     automation: [fmtPct(v.automation), 'resolved without approval'],
-    sla: [fmtPct(v.sla), v.slaMet !== null ? `${fmtNum(v.slaMet)} met · ${fmtNum(v.slaBreached)} breached` : ''],
+    sla: [fmtPct(v.sla), `${fmtNum(v.slaMet)} met · ${fmtNum(v.slaBreached)} breached`],
   };
   for (const t of TILES) {
     const tileEl = el.querySelector(`.tile[data-metric="${t.id}"]`);
@@ -439,7 +398,7 @@ function renderMetrics() {
     fill(tileEl.querySelector('.tile-sub'), values[t.id][1]);
     sparkline(tileEl.querySelector('.spark'), store.history.ts, store.history[t.series], t.color);
   }
-  $('#metrics-empty').hidden = !(v.incidents === 0 || (v.incidents === null && v.mttr === null));
+  $('#metrics-empty').hidden = v.incidents !== 0;
   fill($('#metrics-meta'), `incidents counted: ${fmtNum(v.incidents)} · updated ${fmtTime(store.metrics.ts)}`);
 }
 
@@ -449,42 +408,30 @@ function renderHealth() {
     h('thead', null, h('tr', null, ['Node', 'Roles', 'Connections', 'Deliveries/s', 'Loop delay', 'Heap', 'CPU', 'Updated']
       .map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', null, nodes.map(n => {
-      const delay = num(n.eventLoopDelayMs);
+      // a node gone silent is reported once with its last-seen time and no figures
       const down = n.status === 'down';
-      return h('tr', { dataset: { node: n.nodeId, status: n.status || 'up' } },
-        h('td', { class: down ? 'warn' : '' }, down ? '✖ ' : '✔ ', n.nodeId || '?', down ? ' (down)' : ''),
-        h('td', null, Array.isArray(n.roles) ? n.roles.join(', ') : (n.roles || '')),
+      const slow = !down && n.eventLoopDelayMs > 100;
+      return h('tr', { dataset: { node: n.nodeId, status: n.status } },
+        h('td', { class: down ? 'warn' : '' }, down ? '✖ ' : '✔ ', n.nodeId, down ? ' (down)' : ''),
+        h('td', null, down ? '' : n.roles.join(', ')),
         h('td', null, fmtNum(n.connections)),
         h('td', null, fmtNum(n.deliveriesPerSec, 1)),
-        h('td', { class: delay !== null && delay > 100 ? 'warn' : '' }, delay !== null && delay > 100 ? '⚠ ' : '', fmtMs(delay)),
+        h('td', { class: slow ? 'warn' : '' }, slow ? '⚠ ' : '', fmtMs(n.eventLoopDelayMs)),
         h('td', null, `${fmtBytes(n.heapUsedBytes)} / ${fmtBytes(n.heapMaxBytes)}`),
-        h('td', null, num(n.processCpu) !== null && n.processCpu >= 0 ? fmtPct(n.processCpu) : '–'),
-        h('td', null, ago(n.measuredTs || n.lastSeen || n.ts)));
+        h('td', null, !down && n.processCpu >= 0 ? fmtPct(n.processCpu) : '–'),
+        h('td', null, ago(down ? n.lastSeen : n.measuredTs)));
     })))) : h('p', { class: 'empty' }, 'Waiting for node health…'));
 
   const agents = [...store.agentHealth.entries()];
   fill($('#health-agents'), agents.length ? h('div', { class: 'table-wrap' }, h('table', null,
     h('thead', null, h('tr', null, ['Agent', 'State', 'Status', 'Last seen', 'Heartbeat age'].map(t => h('th', { scope: 'col' }, t)))),
-    h('tbody', null, agents.map(([id, a]) => {
-      const failed = a.failed === true || String(a.state).toLowerCase() === 'failed';
-      const degraded = a.degraded === true || String(a.state).toLowerCase() === 'degraded';
-      const stale = a.missing === true || a.status === 'missing';
-      return h('tr', { dataset: { agent: id } },
-        h('td', null, id),
-        h('td', null, stateBadge(a.state)),
-        h('td', { class: failed || degraded || stale ? 'warn' : 'ok' },
-          stale ? '⚠ missing (no heartbeat)' : failed ? '✖ failed' : degraded ? '⚠ degraded' : '✔ healthy'),
-        h('td', null, fmtTime(a.lastSeen)),
-        h('td', null, fmtMs(pick(a, 'heartbeatAgeMs', 'heartbeatAge'))));
-    })))) : h('p', { class: 'empty' }, 'Waiting for agent health…'));
+    h('tbody', null, agents.map(([id, a]) => h('tr', { dataset: { agent: id } },
+      h('td', null, id),
+      h('td', null, stateBadge(a.state)),
+      h('td', { class: a.status === 'ok' ? 'ok' : 'warn' }, AGENT_VERDICTS[a.status]),
+      h('td', null, fmtTime(a.lastSeen)),
+      h('td', null, fmtMs(a.heartbeatAgeMs))))))) : h('p', { class: 'empty' }, 'Waiting for agent health…'));
   renderAgents();
-}
-
-function drillProgress(d) {
-  let p = num(pick(d, 'progress', 'progressPct'));
-  if (p === null) return null;
-  if (p <= 1) p *= 100;
-  return Math.max(0, Math.min(100, p));
 }
 
 function renderDrills() {
@@ -493,22 +440,19 @@ function renderDrills() {
   if (!list.length) { fill(el, h('p', { class: 'empty' }, 'No drill has run yet.')); return; }
   const operator = !!token();
   fill(el, list.slice(0, 6).map(d => {
-    const id = String(d.drillId || d.id || d.key);
-    const status = String(d.status || d.state || 'unknown').toLowerCase();
-    const p = drillProgress(d);
-    const running = /running|paused|waiting/.test(status);
-    return h('article', { class: 'drill', dataset: { drill: id, status } },
-      h('header', null, h('h3', null, d.scenario || 'drill'), h('span', { class: 'badge status-' + status }, status),
-        h('span', { class: 'meta' }, `id ${id} · seed ${d.seed ?? '–'} · speed ×${d.speed ?? '–'}`)),
-      p !== null ? h('div', { class: 'progress' }, h('progress', { max: 100, value: p, 'aria-label': 'drill progress' }),
-        ` ${p.toFixed(0)} %`, d.phase ? ` · ${d.phase}` : '') : (d.phase ? h('p', { class: 'meta' }, d.phase) : null),
-      h('p', { class: 'meta' }, [d.incidentId ? `incident ${d.incidentId}${d.incidentStatus ? ' (' + d.incidentStatus + ')' : ''}` : 'no incident yet',
-        num(d.drillTime) !== null ? `drill time ${drillTime(d.drillTime)}` : null, d.policy ? `policy ${d.policy}` : null,
-        d.endReason ? `ended: ${d.endReason}` : null].filter(Boolean).join(' · ')),
-      d.awaitingApproval ? h('p', { class: 'warn' }, '⚠ waiting for an operator decision on round ', String(d.awaitingApproval.roundId || d.awaitingApproval)) : null,
-      d.faults && Object.keys(d.faults).length ? h('p', { class: 'fault' }, '⚡ faults: ', Object.entries(d.faults).map(([a, f]) => `${a} ${typeof f === 'object' ? JSON.stringify(f) : f}`).join(', ')) : null,
-      d.error || d.failure ? h('p', { class: 'alert' }, '⚠ ', d.error || d.failure) : null,
-      operator && running ? drillControls(id, status) : null);
+    const { id, state } = d;
+    const p = d.progress * 100;
+    return h('article', { class: 'drill', dataset: { drill: id, status: state } },
+      h('header', null, h('h3', null, d.scenario), h('span', { class: 'badge status-' + state }, state),
+        h('span', { class: 'meta' }, `id ${id} · seed ${d.seed} · speed ×${d.speed}`)),
+      h('div', { class: 'progress' }, h('progress', { max: 100, value: p, 'aria-label': 'drill progress' }),
+        ` ${p.toFixed(0)} % · ${d.phase}`),
+      h('p', { class: 'meta' }, [d.incidentId !== null ? `incident ${d.incidentId} (${d.incidentStatus})` : 'no incident yet',
+        `drill time ${drillTime(d.drillTime)}`, `policy ${d.policy}`,
+        d.endReason !== null ? `ended: ${d.endReason}` : null].filter(Boolean).join(' · ')),
+      d.awaitingApproval !== null ? h('p', { class: 'warn' }, '⚠ waiting for an operator decision on round ', d.awaitingApproval.roundId) : null,
+      Object.keys(d.faults).length ? h('p', { class: 'fault' }, '⚡ faults: ', Object.entries(d.faults).map(([a, f]) => `${a} ${f}`).join(', ')) : null,
+      operator && ACTIVE.includes(state) ? drillControls(id, state) : null);
   }));
 }
 
