@@ -1,16 +1,22 @@
 package dev.opshub.web;
 
-import io.vertx.core.json.JsonArray;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Configuration of {@link WebVerticle}, read from the verticle's config JSON. The bridge's own entries
- * ({@code bridge}, {@code streams}, {@code allowedOrigins}, and {@code nodeId}/{@code operatorToken} again) are read
- * from the same JSON by {@code BridgeOptions.fromConfig}.
+ * Configuration of {@link WebVerticle}, read from the verticle's config JSON through Jackson (getters and setters).
+ * The bridge's own entries ({@code bridge}, {@code streams}, {@code allowedOrigins}, and {@code nodeId}/{@code
+ * operatorToken} again) are read from the same JSON by {@code BridgeOptions.fromConfig}.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY,
+    isGetterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY, setterVisibility = JsonAutoDetect.Visibility.PUBLIC_ONLY)
+@JsonIgnoreProperties({"bridge", "streams", "allowedOrigins"})
 public class WebOptions {
 
   /** Interface the HTTP server binds to. */
@@ -35,31 +41,26 @@ public class WebOptions {
   public WebOptions() {
   }
 
+  /**
+   * Options from the web verticle's config (option names as keys; the bridge's own keys are left to
+   * {@code BridgeOptions.fromConfig}); keys not given keep their defaults.
+   *
+   * @throws IllegalArgumentException naming the key, for an unknown key or a value a setter refuses
+   */
   public static WebOptions fromJson(JsonObject json) {
-    WebOptions o = new WebOptions();
-    o.setHost(json.getString("host", DEFAULT_HOST));
-    o.setHttpPort(json.getInteger("httpPort", DEFAULT_HTTP_PORT));
-    o.setNodeId(json.getString("nodeId", "local"));
-    o.setRoles(strings(json.getJsonArray("roles", new JsonArray().add("web"))));
-    o.setOperatorToken(json.getString("operatorToken"));
-    o.setNodes(strings(json.getJsonArray("nodes", new JsonArray())));
-    o.setRequestTimeoutMs(json.getLong("requestTimeoutMs", DEFAULT_REQUEST_TIMEOUT_MS));
-    o.setBodyLimitBytes(json.getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT_BYTES));
-    o.setWebInstances(json.getInteger("webInstances", 0));
-    return o;
+    WebOptions options = new WebOptions();
+    try {
+      DatabindCodec.mapper().updateValue(options, json.getMap());
+    } catch (JsonMappingException e) {
+      String key = e.getPath().isEmpty() ? "?" : e.getPath().get(0).getFieldName();
+      throw new IllegalArgumentException("web options: '" + key + "': " + (e.getCause() == null ? e.getOriginalMessage()
+          : e.getCause().getMessage()), e);
+    }
+    return options;
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("host", host)
-        .put("httpPort", httpPort)
-        .put("nodeId", nodeId)
-        .put("roles", new JsonArray(List.copyOf(roles)))
-        .put("operatorToken", operatorToken)
-        .put("nodes", new JsonArray(List.copyOf(nodes)))
-        .put("requestTimeoutMs", requestTimeoutMs)
-        .put("bodyLimitBytes", bodyLimitBytes)
-        .put("webInstances", webInstances);
+    return JsonObject.mapFrom(this);
   }
 
   /** HTTP server instances (event loops accepting connections); 0 = one per available processor. */
@@ -78,10 +79,6 @@ public class WebOptions {
     }
     this.webInstances = webInstances;
     return this;
-  }
-
-  private static List<String> strings(JsonArray array) {
-    return array.stream().map(String::valueOf).toList();
   }
 
   public String getHost() {
