@@ -1,6 +1,6 @@
 package dev.opshub.web.bridge.delivery;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -15,17 +15,18 @@ public final class LingerWheel<T> {
   public static final int SLOTS = 128;
   private static final long MASK = SLOTS - 1;
 
-  private record Entry<T>(T item, long dueMs) {
-  }
-
-  private final ArrayList<ArrayList<Entry<T>>> slots = new ArrayList<>(SLOTS);
+  /** Per slot: what waits and the millisecond it is due in, in parallel arrays (no object per entry). */
+  private final Object[][] items = new Object[SLOTS][];
+  private final long[][] dues = new long[SLOTS][];
+  private final int[] sizes = new int[SLOTS];
   private int waiting;
   /** The last millisecond whose slot was processed. */
   private long lastTickMs;
 
   public LingerWheel() {
     for (int i = 0; i < SLOTS; i++) {
-      slots.add(new ArrayList<>());
+      items[i] = new Object[8];
+      dues[i] = new long[8];
     }
   }
 
@@ -38,7 +39,15 @@ public final class LingerWheel<T> {
       lastTickMs = nowMs - 1;
     }
     long ms = Math.max(dueMs, lastTickMs + 1);
-    slots.get((int) (ms & MASK)).add(new Entry<>(item, ms));
+    int slot = (int) (ms & MASK);
+    int size = sizes[slot];
+    if (size == items[slot].length) {
+      items[slot] = Arrays.copyOf(items[slot], size * 2);
+      dues[slot] = Arrays.copyOf(dues[slot], size * 2);
+    }
+    items[slot][size] = item;
+    dues[slot][size] = ms;
+    sizes[slot] = size + 1;
     waiting++;
     return ms;
   }
@@ -52,27 +61,30 @@ public final class LingerWheel<T> {
    * Processes every slot up to {@code nowMs}: items due by then go to {@code due} (which must not add to this wheel:
    * collect them, act after), items no longer {@code stillWaiting} are dropped, the rest wait for a later round.
    */
+  @SuppressWarnings("unchecked")
   public void advance(long nowMs, Predicate<T> stillWaiting, Consumer<T> due) {
     long from = Math.max(lastTickMs + 1, nowMs - MASK);
     lastTickMs = nowMs;
     for (long ms = from; ms <= nowMs; ms++) {
-      ArrayList<Entry<T>> slot = slots.get((int) (ms & MASK));
+      int slot = (int) (ms & MASK);
+      Object[] slotItems = items[slot];
+      long[] slotDues = dues[slot];
+      int size = sizes[slot];
       int kept = 0;
-      int size = slot.size();
       for (int i = 0; i < size; i++) {
-        Entry<T> e = slot.get(i);
-        if (!stillWaiting.test(e.item)) {
+        T item = (T) slotItems[i];
+        if (!stillWaiting.test(item)) {
           waiting--;
-        } else if (e.dueMs <= nowMs) {
+        } else if (slotDues[i] <= nowMs) {
           waiting--;
-          due.accept(e.item);
+          due.accept(item);
         } else {
-          slot.set(kept++, e);
+          slotItems[kept] = item;
+          slotDues[kept++] = slotDues[i];
         }
       }
-      for (int i = slot.size() - 1; i >= kept; i--) {
-        slot.remove(i);
-      }
+      Arrays.fill(slotItems, kept, size, null);
+      sizes[slot] = kept;
     }
   }
 
@@ -82,7 +94,7 @@ public final class LingerWheel<T> {
       return -1;
     }
     for (long ms = afterMs + 1; ms <= afterMs + SLOTS; ms++) {
-      if (!slots.get((int) (ms & MASK)).isEmpty()) {
+      if (sizes[(int) (ms & MASK)] > 0) {
         return ms;
       }
     }
