@@ -23,8 +23,11 @@ public class WebOptions {
   public static final String DEFAULT_HOST = "0.0.0.0";
   /** HTTP port; 0 picks a free one. */
   public static final int DEFAULT_HTTP_PORT = 8080;
-  /** How long the REST gateway waits for the engine's reply. */
-  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+  /**
+   * How long the REST gateway waits for the engine's reply before answering 503 {@code no_engine}: the engine
+   * answers in milliseconds, so a request without an answer by then meets a dead or departing engine.
+   */
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 900;
   /** Largest REST request body accepted (bigger ones get 413 {@code too_large}). */
   public static final long DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 

@@ -1,6 +1,7 @@
 package dev.opshub.web.api;
 
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.ErrorCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -27,7 +28,9 @@ import java.util.function.Supplier;
  * The REST gateway mounted at {@code /api}. Reads go to {@code internal.engine.query}, operator actions (POST,
  * {@code Authorization: Bearer <token>}) to {@code ops.control.drills}, both as event-bus requests with a timeout.
  * A failed reply carries an HTTP status as failure code and {@code "code: detail"} as message; it becomes that
- * status with {@code {"error":code,"message":detail}}. No engine gives 503 {@code no_engine}, no reply 504 {@code timeout}.
+ * status with {@code {"error":code,"message":detail}}. While no engine answers (none is active, none registered, or
+ * the one registered does not reply within the timeout, as while a standby takes over) the answer is 503
+ * {@code no_engine} with {@code Retry-After}, within the timeout: never a hang.
  */
 public final class ApiRouter {
 
@@ -37,6 +40,8 @@ public final class ApiRouter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
   private static final String JSON = "application/json";
+  /** What a client is told to wait after {@code no_engine}: a takeover takes a second or two. */
+  static final String RETRY_AFTER_SECONDS = "1";
 
   private final Vertx vertx;
   private final byte[] operatorToken;
@@ -170,8 +175,8 @@ public final class ApiRouter {
       return;
     }
     switch (re.failureType()) {
-      case NO_HANDLERS -> error(ctx, 503, "no_engine", "no engine is active to answer");
-      case TIMEOUT -> error(ctx, 504, "timeout", "the engine did not answer in time");
+      case NO_HANDLERS -> noEngine(ctx, "no engine is active to answer");
+      case TIMEOUT -> noEngine(ctx, "no engine answered within the timeout (one may be taking over)");
       default -> {
         String message = re.getMessage() == null ? "" : re.getMessage();
         int colon = message.indexOf(": ");
@@ -181,6 +186,11 @@ public final class ApiRouter {
         error(ctx, status, code == null ? (status >= 500 ? "internal_error" : "invalid_request") : code, detail);
       }
     }
+  }
+
+  private static void noEngine(RoutingContext ctx, String message) {
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    error(ctx, 503, ErrorCodes.NO_ENGINE.code(), message);
   }
 
   private void failure(RoutingContext ctx) {

@@ -104,10 +104,15 @@ class ApiRouterTest {
   }
 
   @Test
-  void engineThatDoesNotAnswerIs504(Vertx vertx, VertxTestContext ctx) {
+  void anEngineThatDoesNotAnswerIs503WithRetryAfterWithinTheTimeout(Vertx vertx, VertxTestContext ctx) {
+    // a dead engine's registration still routes requests to it until the cluster notices: no hang, no 504
     vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, msg -> { /* never replies */ });
     client.get("/api/drills").send()
-        .onComplete(ctx.succeeding(res -> ctx.verify(() -> { assertError(res, 504, "timeout"); ctx.completeNow(); })));
+        .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+          assertError(res, 503, "no_engine");
+          assertThat(res.getHeader("Retry-After")).isEqualTo("1");
+          ctx.completeNow();
+        })));
   }
 
   @Test
