@@ -4,12 +4,16 @@ import dev.opshub.web.api.ApiRouter;
 import dev.opshub.web.bridge.BridgeOptions;
 import dev.opshub.web.bridge.FanoutBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -20,6 +24,8 @@ import java.util.function.BooleanSupplier;
  * {@code /api} and the bridge at {@code /eventbus}.
  */
 final class WebRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebRoutes.class);
 
   private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self' data:; connect-src 'self' http: https: ws: wss:; object-src 'none'; frame-ancestors 'none'";
@@ -74,7 +80,23 @@ final class WebRoutes {
     router.get("/js/*").handler(StaticHandler.create("webroot/js").setCachingEnabled(false));
     router.get("/css/*").handler(StaticHandler.create("webroot/css").setCachingEnabled(false));
     router.get("/webjars/*").handler(webjars::handle);
+    router.route().failureHandler(WebRoutes::failed);
     return router;
+  }
+
+  /** A refused request (a CORS origin, a bad path) gets its status and a line, not a logged stack trace. */
+  private static void failed(RoutingContext ctx) {
+    int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+    if (status >= 500) {
+      LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    } else {
+      LOG.debug("{} {} refused with {}: {}", ctx.request().method(), ctx.request().path(), status,
+          ctx.failure() == null ? "" : ctx.failure().getMessage());
+    }
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end(status >= 500 ? "internal error\n" : HttpResponseStatus.valueOf(status).reasonPhrase() + "\n");
+    }
   }
 
   private static void page(Router router, String path, String file) {
