@@ -46,6 +46,11 @@ public final class Addresses {
   public static final String LOCAL_MEMBERSHIP_CHANGED = "opshub.local.membership";
   /** The engine role -> the membership keeper: this node's engine became active or standby. */
   public static final String LOCAL_ENGINE_CHANGED = "opshub.local.engine";
+  /**
+   * The active engine's health keeper -> its domain engine: an agent became available or missing. Body
+   * {@code {"agent":"diagnosis","available":false,"node":"..."}}.
+   */
+  public static final String LOCAL_AGENT_AVAILABILITY = "opshub.local.agents";
 
   private Addresses() {
   }

@@ -9,6 +9,12 @@ public final class Headers {
   public static final String OFFSET = "offset";
   /** {@code "true"} on messages replayed from the newest-per-key snapshot; on a register frame, asks for one. */
   public static final String SNAPSHOT = "snapshot";
+  /**
+   * Stable identity of a message a drill produced ({@code <drillId>:<n>}, n counting the drill's messages): an
+   * engine that takes a drill over may publish a message again under a new epoch, with the same id, and a node or
+   * client that has it drops the copy.
+   */
+  public static final String ID = "id";
   /** Operator token on a bridge {@code send} to {@code ops.control.*}. */
   public static final String TOKEN = "token";
 

@@ -13,6 +13,15 @@ public final class MapNames {
   public static final String INCIDENTS = "opshub.incidents";
   /** Cluster map of drills by id (JSON as on {@link Addresses#DRILLS}), kept for a standby engine. */
   public static final String DRILLS = "opshub.drills";
+  /**
+   * Cluster map of each running drill's journal: its spec and every input it acted on, under
+   * {@code <drillId>/<n>}, written before the input is acted on, so a standby engine continues the drill exactly.
+   */
+  public static final String JOURNAL = "opshub.journal";
+  /** Cluster map of finished drills' outcomes by drill id, for the business metrics every engine computes alike. */
+  public static final String OUTCOMES = "opshub.outcomes";
+  /** Cluster map of the nodes the active engine has published on {@code ops.health}, so a successor can report the gone ones down. */
+  public static final String KNOWN_NODES = "opshub.nodes";
   /** Hazelcast member attribute holding a member's roles, a comma list. */
   public static final String ROLES_ATTRIBUTE = "opshub.roles";
 
