@@ -26,7 +26,7 @@ final class PlainEventBusPublisher implements StreamPublisher {
   }
 
   @Override
-  public long publish(String address, String key, JsonObject body) {
+  public long publish(String address, String key, JsonObject body, String id) {
     body.put("ts", clock.currentTimeMillis());
     if (key != null) {
       body.put("key", key);

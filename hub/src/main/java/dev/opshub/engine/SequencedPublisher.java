@@ -48,7 +48,7 @@ public final class SequencedPublisher implements StreamPublisher {
    * @throws IllegalArgumentException when {@code address} is not a browser-facing stream ({@code ops.*}, not control)
    */
   @Override
-  public long publish(String address, String key, JsonObject body) {
+  public long publish(String address, String key, JsonObject body, String id) {
     if (!Addresses.isBrowserFacing(address) || Addresses.isControl(address)) {
       throw new IllegalArgumentException("not an ops stream: " + address);
     }
@@ -71,6 +71,9 @@ public final class SequencedPublisher implements StreamPublisher {
       DeliveryOptions options = new DeliveryOptions()
           .addHeader(Headers.EPOCH, epochHeader)
           .addHeader(Headers.OFFSET, Long.toString(offset));
+      if (id != null) {
+        options.addHeader(Headers.ID, id);
+      }
       eventBus.publish(address, body, options);
       return offset;
     }

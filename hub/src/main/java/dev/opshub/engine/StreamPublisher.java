@@ -19,5 +19,13 @@ public interface StreamPublisher {
    *
    * @return the offset given to this message (0 for a publisher without offsets)
    */
-  long publish(String address, String key, JsonObject body);
+  default long publish(String address, String key, JsonObject body) {
+    return publish(address, key, body, null);
+  }
+
+  /**
+   * The same, with header {@code id} = {@code id} when not null: the message's stable identity (a drill's
+   * messages have one, so a copy published again by an engine that took the drill over is dropped).
+   */
+  long publish(String address, String key, JsonObject body, String id);
 }

@@ -93,7 +93,7 @@ class BenchPublisherTest {
       }
 
       @Override
-      public long publish(String address, String key, JsonObject body) {
+      public long publish(String address, String key, JsonObject body, String id) {
         bodies.add(body.put("ts", clock.currentTimeMillis()));
         return bodies.size();
       }

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 /**
  * Sends a drill's tasks to the agents and puts their results on the drill clock: an answer at its dispatch time
  * plus the drill time the work took, a late or missing one at dispatch time plus the agent's timeout with the
- * engine's fallback result (the same either way, so a drill replays alike whichever happened). Keeps the faults
- * injected into the drill's agents.
+ * engine's fallback result (the same either way). Answers and wall-clock timeouts reach the drill as inputs
+ * (journaled first, see {@link DrillRunner#input}); a drill rebuilt from its journal sends its tasks still in
+ * flight again ({@link #resumeLive}). Keeps the faults injected into the drill's agents.
  */
 final class AgentDispatch {
 
@@ -43,12 +44,15 @@ final class AgentDispatch {
   private final DrillClock clock;
   private final Timers timers;
   private final Clock wall;
-  private final DrillHost host;
+  private final DrillOutputs host;
+  private final Consumer<DrillInput> inputs;
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<AgentId, String> faults = new EnumMap<>(AgentId.class);
   private int step;
 
-  AgentDispatch(DrillSpec spec, SignalModel world, DrillClock clock, Timers timers, Clock wall, DrillHost host) {
+  /** {@code inputs} takes the wall-clock timeouts of tasks (the drill journals them before they act). */
+  AgentDispatch(DrillSpec spec, SignalModel world, DrillClock clock, Timers timers, Clock wall, DrillOutputs host,
+                Consumer<DrillInput> inputs) {
     this.drillId = spec.id();
     this.scenario = spec.scenario();
     this.seed = spec.seed();
@@ -57,6 +61,7 @@ final class AgentDispatch {
     this.timers = timers;
     this.wall = wall;
     this.host = host;
+    this.inputs = inputs;
   }
 
   /** Sends {@code kind} to {@code agent} at the clock's time; {@code then} runs with the result at its drill time. */
@@ -65,15 +70,38 @@ final class AgentDispatch {
     double at = clock.now();
     AgentTask task = new AgentTask(drillId + "-t" + step, drillId, incidentId, agent, step, kind, seed, clock.speed(),
         at, world.window(at, WINDOW_SAMPLES), context, faults.get(agent));
-    long wallMs = Math.max(GRACE_MS, (long) (agent.timeout().toMillis() / clock.pace()));
-    long timer = timers.set(wallMs, () -> onWallTimeout(task.taskId()));
+    long timer = clock.virtual() ? -1 : wallTimeout(task);
     pending.put(task.taskId(), new Pending(task, at, then, timer));
     clock.hold(task.taskId(), at);
     host.sendTask(task);
   }
 
-  /** An agent's report; duplicates (agents on several nodes) and late ones are ignored. */
-  void onReport(AgentReport r) {
+  private long wallTimeout(AgentTask task) {
+    long wallMs = Math.max(GRACE_MS, (long) (task.agent().timeout().toMillis() / clock.pace()));
+    return timers.set(wallMs, () -> {
+      if (pending.containsKey(task.taskId())) {
+        inputs.accept(new DrillInput.Timeout(clock.eventsRun(), task.taskId()));
+      }
+    });
+  }
+
+  /** True while {@code taskId} waits for its result (a report for any other task is a duplicate or late). */
+  boolean waitsFor(String taskId) {
+    return pending.containsKey(taskId);
+  }
+
+  /** After a rebuild: sends every task still in flight again, with a fresh wall-clock timeout. */
+  void resumeLive() {
+    for (Map.Entry<String, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      e.setValue(new Pending(p.task(), p.at(), p.then(), wallTimeout(p.task())));
+      host.sendTask(p.task());
+    }
+    faults.forEach(this::sendInject);
+  }
+
+  /** An agent's report for a task in flight (a journaled input). */
+  void applyReport(AgentReport r) {
     Pending p = pending.remove(r.taskId());
     if (p == null) {
       return;
@@ -89,7 +117,8 @@ final class AgentDispatch {
     clock.pump();
   }
 
-  private void onWallTimeout(String taskId) {
+  /** The task's wall-clock timeout came before its report (a journaled input): the engine's fallback stands in. */
+  void applyTimeout(String taskId) {
     Pending p = pending.remove(taskId);
     if (p == null) {
       return;
@@ -112,12 +141,7 @@ final class AgentDispatch {
 
   // ---------------------------------------------------------------- faults
 
-  /** Faults a drill taken over from another engine had (before {@link #injectScenarioFaults}). */
-  void restoreFaults(Map<AgentId, String> injected) {
-    faults.putAll(injected);
-  }
-
-  /** Adds the scenario's own faults (a restored one for the same agent stays) and injects them all. */
+  /** Adds the scenario's own faults and injects them all. */
   void injectScenarioFaults() {
     for (Scenario.FaultSpec f : scenario.faults()) {
       faults.putIfAbsent(f.agent(), f.wire());

@@ -1,7 +1,6 @@
 package dev.opshub.engine.domain;
 
 import dev.opshub.contract.Addresses;
-import dev.opshub.contract.AgentId;
 import dev.opshub.contract.AgentReport;
 import dev.opshub.contract.AgentTask;
 import dev.opshub.contract.Clock;
@@ -23,17 +22,14 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The incident domain of the active engine: runs drills, keeps incidents in the cluster map
- * {@link MapNames#INCIDENTS} (and drills in {@link MapNames#DRILLS}) so a standby engine that takes over keeps
- * them, publishes {@code ops.incidents}, {@code ops.incidents.timeline}, {@code ops.consensus},
+ * The incident domain of the active engine: runs drills, each with its journal in the cluster map
+ * {@link MapNames#JOURNAL} (so a standby engine that takes over rebuilds it exactly where it was), keeps incidents
+ * in {@link MapNames#INCIDENTS} and drills in {@link MapNames#DRILLS}, publishes {@code ops.incidents}, {@code ops.incidents.timeline}, {@code ops.consensus},
  * {@code ops.drills} and {@code ops.metrics.business}, writes after-action reports, and answers
  * {@link Addresses#CONTROL_DRILLS} ({@link DrillControls}) and {@link Addresses#INTERNAL_ENGINE_QUERY}
  * ({@link EngineQueries}).
@@ -64,6 +60,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   private final Deque<String> closedIncidents = new ArrayDeque<>();
   private AsyncMap<String, JsonObject> incidentsMap;
   private AsyncMap<String, JsonObject> drillsMap;
+  private AsyncMap<String, JsonObject> journalMap;
+  private Timers timers;
   private long counter;
   private int autoIndex;
   private final SecureRandom random = new SecureRandom();
@@ -82,6 +80,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   public Future<?> start() {
     autoDrills = config().getBoolean("autoDrills", false);
     autoDrillSpeed = config().getDouble("autoDrillSpeed", 30.0);
+    timers = Timers.of(vertx);
     reports = new ReportStore(vertx, Path.of(config().getString("dataDir", "./data")).resolve("reports"));
     Future<Void> loaded = vertx.executeBlocking(() -> {
       scenarios = ScenarioLoader.loadBuiltIn();
@@ -93,27 +92,25 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
       LOG.info("domain engine loaded {} after-action reports from {}", list.size(), reports.dir());
       return null;
     });
-    Future<Void> maps = vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.INCIDENTS)
-        .compose(m -> {
-          incidentsMap = m;
-          return vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.DRILLS);
-        })
-        .map(m -> {
-          drillsMap = m;
-          return null;
-        });
-    // consumers once scenarios and maps are there; drills left by another engine once reports can come in
+    Future<Void> maps = Future.all(
+            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.INCIDENTS).andThen(m -> incidentsMap = m.result()),
+            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.DRILLS).andThen(m -> drillsMap = m.result()),
+            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.JOURNAL).andThen(m -> journalMap = m.result()))
+        .mapEmpty();
+    // agents' reports are taken from the start (a rebuilt drill sends its tasks in flight again at once); drills
+    // left by another engine are rebuilt before any request is answered: none meets a drill not there yet
     return Future.all(loaded, pastReports, maps)
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport)
+            .completion())
+        .compose(v -> restore())
         .compose(v -> {
           DrillControls controls = new DrillControls(scenarios, drills, this::randomSeed,
               (s, seed, speed, policy, timeout) -> startDrill(s, seed, speed, policy, timeout, false));
           EngineQueries queries = new EngineQueries(drills, scenarios, reports, metrics, recorded, orphanIncidents::size);
           return Future.all(
               vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, controls::handle).completion(),
-              vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, queries::handle).completion(),
-              vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport).completion());
+              vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, queries::handle).completion());
         })
-        .compose(v -> restore())
         .onSuccess(v -> {
           publishMetrics();
           vertx.setPeriodic(METRICS_PERIOD_MS, t -> publishMetrics());
@@ -130,15 +127,13 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   }
 
   /**
-   * Open incidents and unfinished drills left by a previous engine: open incidents are republished at once;
-   * a drill that was running is replayed silently (same seed, same answers) up to where it was, then goes on
-   * live under the same id, so its incident continues; what cannot be resumed is kept and shown as
-   * interrupted.
+   * Open incidents and unfinished drills left by a previous engine: each drill that was running or paused is rebuilt
+   * from its journal and goes on where it was, under the same id; one without a usable journal is kept and shown
+   * as interrupted; open incidents are republished.
    */
   private Future<Void> restore() {
-    return incidentsMap.entries().compose(incidents -> drillsMap.entries().map(saved -> {
-      int resumed = 0;
-      Set<String> resumedDrills = new HashSet<>();
+    return drillsMap.entries().compose(saved -> {
+      List<Future<Boolean>> rebuilt = new ArrayList<>();
       for (Map.Entry<String, JsonObject> e : saved.entrySet()) {
         JsonObject d = e.getValue().copy();
         String state = d.getString("state");
@@ -146,59 +141,64 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
           drills.rememberFinished(d);
           continue;
         }
-        DrillRunner runner = resumable(d);
-        if (runner != null) {
-          resumedDrills.add(runner.id());
-          resumed++;
-          continue;
-        }
-        d.put("state", "interrupted").put("phase", "interrupted")
-            .put("endReason", "the engine running it stopped and it cannot be resumed here; its incident is kept open");
-        drills.rememberFinished(d);
-        publisher.publish(Addresses.DRILLS, e.getKey(), d.copy());
+        rebuilt.add(DrillJournal.read(journalMap, e.getKey())
+            .map(entries -> rebuild(e.getKey(), entries))
+            .otherwise(err -> {
+              LOG.warn("journal of drill {} unreadable: {}", e.getKey(), err.toString());
+              return false;
+            })
+            .andThen(ar -> {
+              if (!ar.result()) {
+                d.put("state", "interrupted").put("phase", "interrupted")
+                    .put("endReason", "the engine running it stopped and its journal cannot continue it; its incident is kept open");
+                drills.rememberFinished(d);
+                publisher.publish(Addresses.DRILLS, e.getKey(), d.copy());
+              }
+            }));
       }
-      int open = 0;
-      for (Map.Entry<String, JsonObject> e : incidents.entrySet()) {
-        JsonObject inc = e.getValue();
-        if (IncidentStatus.CLOSED.wireName().equals(inc.getString("status"))) {
-          closedIncidents.addLast(e.getKey());
-          continue;
+      return Future.all(rebuilt).compose(v -> incidentsMap.entries()).map(incidents -> {
+        int open = 0;
+        for (Map.Entry<String, JsonObject> e : incidents.entrySet()) {
+          JsonObject inc = e.getValue();
+          if (IncidentStatus.CLOSED.wireName().equals(inc.getString("status"))) {
+            closedIncidents.addLast(e.getKey());
+            continue;
+          }
+          open++;
+          if (drills.active(inc.getString("drillId")) == null) {
+            orphanIncidents.put(e.getKey(), inc);
+            publisher.publish(Addresses.INCIDENTS, e.getKey(), inc.copy());
+          }
         }
-        open++;
-        if (!resumedDrills.contains(inc.getString("drillId"))) {
-          orphanIncidents.put(e.getKey(), inc);
+        if (open > 0 || !saved.isEmpty()) {
+          LOG.info("domain engine took over {} open incidents and {} drills ({} rebuilt from their journals)", open,
+              saved.size(), drills.activeCount());
         }
-        publisher.publish(Addresses.INCIDENTS, e.getKey(), inc.copy());
-      }
-      if (open > 0 || !saved.isEmpty()) {
-        LOG.info("domain engine took over {} open incidents and {} drills ({} resumed)", open, saved.size(), resumed);
-      }
-      return null;
-    }));
+        return null;
+      });
+    });
   }
 
-  /** Starts the replay of a drill another engine was running, or returns null when it cannot be resumed. */
-  private DrillRunner resumable(JsonObject d) {
+  /** Rebuilds the drill {@code id} from its journal; false when the journal cannot continue it. */
+  private boolean rebuild(String id, List<JsonObject> entries) {
+    if (entries.isEmpty() || drills.activeCount() >= MAX_ACTIVE_DRILLS) {
+      return false;
+    }
     try {
-      Scenario s = scenarios.get(d.getString("scenario"));
-      String id = d.getString("id");
-      if (s == null || id == null || drills.activeCount() >= MAX_ACTIVE_DRILLS) {
-        return null;
+      JsonObject first = entries.get(0);
+      DrillSpec spec = DrillSpec.fromJson(first, scenarios);
+      long position = entries.size() == 1 ? -1 : DrillInput.fromJson(entries.get(entries.size() - 1)).at();
+      DrillJournal journal = new DrillJournal(id, journalMap, clock, timers, entries.size(), position);
+      DrillRunner r = DrillRunner.rebuild(this, clock, timers, spec, first.getLong("startedTs"), entries, journal);
+      if (r.active()) {
+        drills.add(r);
       }
-      Map<AgentId, String> faults = new EnumMap<>(AgentId.class);
-      d.getJsonObject("faults", new JsonObject()).forEach(f -> faults.put(AgentId.fromWire(f.getKey()),
-          String.valueOf(f.getValue())));
-      DrillRunner r = new DrillRunner(this, clock, Timers.of(vertx), new DrillSpec(id, s, d.getLong("seed"),
-          d.getDouble("speed"), ApprovalPolicy.fromWire(d.getString("policy", "auto_approve")),
-          d.getDouble("approvalTimeoutSeconds", ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT), d.getBoolean("auto", false)));
-      r.replayUntil(d.getDouble("drillTime", 0.0), DrillState.PAUSED.wireName().equals(d.getString("state")), faults);
-      drills.add(r);
-      r.start();
-      LOG.info("resuming drill {} ({} seed {}) from drill time {}s", id, s.id(), r.spec().seed(), d.getDouble("drillTime"));
-      return r;
+      LOG.info("drill {} ({} seed {}) rebuilt from {} journal entries: {} at drill phase {}", id, spec.scenario().id(),
+          spec.seed(), entries.size(), r.state().wireName(), r.phase().wireName());
+      return true;
     } catch (RuntimeException e) {
-      LOG.warn("drill {} cannot be resumed: {}", d.getString("id"), e.toString());
-      return null;
+      LOG.warn("drill {} cannot be rebuilt from its journal: {}", id, e.toString());
+      return false;
     }
   }
 
@@ -210,8 +210,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   // ---------------------------------------------------------------- DrillHost
 
   @Override
-  public void publish(String address, String key, JsonObject body) {
-    publisher.publish(address, key, body);
+  public void publish(String address, String key, JsonObject body, String id) {
+    publisher.publish(address, key, body, id);
   }
 
   @Override
@@ -225,12 +225,10 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   }
 
   @Override
-  public void saveIncident(Incident incident) {
-    JsonObject json = incident.toJson();
-    incidentsMap.put(incident.id(), json)
-        .onFailure(e -> LOG.warn("incident {} not saved: {}", incident.id(), e.getMessage()));
-    if (incident.status() == IncidentStatus.CLOSED && !closedIncidents.contains(incident.id())) {
-      closedIncidents.addLast(incident.id());
+  public void saveIncident(String id, JsonObject incident, boolean closed) {
+    incidentsMap.put(id, incident).onFailure(e -> LOG.warn("incident {} not saved: {}", id, e.getMessage()));
+    if (closed && !closedIncidents.contains(id)) {
+      closedIncidents.addLast(id);
       while (closedIncidents.size() > MAX_CLOSED_INCIDENTS) {
         incidentsMap.remove(closedIncidents.removeFirst());
       }
@@ -238,21 +236,27 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   }
 
   @Override
-  public void saveDrill(DrillRunner drill) {
-    drillsMap.put(drill.id(), drill.toJson()).onFailure(e -> LOG.warn("drill {} not saved: {}", drill.id(), e.getMessage()));
+  public void saveDrill(String id, JsonObject drill) {
+    drillsMap.put(id, drill).onFailure(e -> LOG.warn("drill {} not saved: {}", id, e.getMessage()));
   }
 
   @Override
   public void ended(DrillRunner drill, JsonObject report) {
     JsonObject state = drill.toJson();
     drills.ended(drill, state);
-    drillsMap.put(drill.id(), state);
     metrics.add(BusinessMetrics.Outcome.fromReport(report));
     publishMetrics();
-    reports.write(report)
-        .onSuccess(v -> LOG.info("drill {} ({}) ended: {}; report written", drill.id(), drill.spec().scenario().id(),
-            report.getJsonObject("outcome").getString("reason")))
-        .onFailure(e -> LOG.error("report of drill {} not written", drill.id(), e));
+    DrillJournal journal = drill.journal();
+    // the drill's journal goes once its end is kept: its state in the drills map and its report on disk
+    Future.all(drillsMap.put(drill.id(), state), reports.write(report))
+        .onSuccess(v -> {
+          LOG.info("drill {} ({}) ended: {}; report written", drill.id(), drill.spec().scenario().id(),
+              report.getJsonObject("outcome").getString("reason"));
+          if (journal != null) {
+            journal.remove().onFailure(e -> LOG.warn("journal of drill {} not removed: {}", drill.id(), e.toString()));
+          }
+        })
+        .onFailure(e -> LOG.error("end of drill {} not kept", drill.id(), e));
     if (drill.spec().auto() && autoDrills) {
       vertx.setTimer(AUTO_DRILL_GAP_MS, t -> nextAutoDrill());
     }
@@ -284,10 +288,9 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   private DrillRunner startDrill(Scenario s, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
                                  boolean auto) {
     String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
-    DrillRunner d = new DrillRunner(this, clock, Timers.of(vertx), new DrillSpec(id, s, seed, speed, policy,
-        approvalTimeout, auto));
+    DrillRunner d = DrillRunner.start(this, clock, timers, new DrillSpec(id, s, seed, speed, policy, approvalTimeout,
+        auto), new DrillJournal(id, journalMap, clock, timers, 0, -1));
     drills.add(d);
-    d.start();
     return d;
   }
 

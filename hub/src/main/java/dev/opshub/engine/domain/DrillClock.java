@@ -9,14 +9,14 @@ import java.util.PriorityQueue;
 /**
  * A drill's clock: a queue of events at drill times (seconds), run in order of time, then rank
  * ({@link #RANK_SAMPLE}, {@link #RANK_CONTROL}, {@link #RANK_AGENT} + agent), then scheduling order. Wall time
- * paces it at {@code speed} drill seconds per wall second ({@link #REPLAY_SPEED} or more while replaying), and
- * it never runs an event later than a task still in flight, so a drill's events come in the same order however
- * fast the machine and the agents are. Not thread-safe: one event loop drives it.
+ * paces it at {@code speed} drill seconds per wall second, and it never runs an event later than a task still in
+ * flight, so a drill's events come in the same order however fast the machine and the agents are; it counts the
+ * events it ran ({@link #eventsRun()}), the positions the drill's journal refers to. While a drill is rebuilt
+ * from its journal the clock is virtual: no wall time, it runs events up to a given count ({@link #runTo}). Not
+ * thread-safe: one event loop drives it.
  */
 final class DrillClock {
 
-  /** Drill seconds per wall second while replaying a drill taken over from another engine. */
-  static final double REPLAY_SPEED = 1000;
   /** Rank of the scenario's signal samples: first among events at the same time. */
   static final int RANK_SAMPLE = 0;
   /** Rank of the drill's own deadlines (approval policy). */
@@ -42,8 +42,9 @@ final class DrillClock {
   private double anchorDrill;
   private long anchorNanos;
   private boolean running;
-  private double replayUntil;
-  private Runnable replayDone;
+  private long eventsRun;
+  /** While virtual (rebuilding): how many events may run; -1 when live. */
+  private long virtualLimit = -1;
 
   DrillClock(Clock wall, Timers timers, double speed) {
     this.wall = wall;
@@ -64,23 +65,37 @@ final class DrillClock {
     return running;
   }
 
-  /** Drill seconds per wall second now: the speed, or {@link #REPLAY_SPEED} when replaying slower than that. */
+  /** Drill seconds per wall second. */
   double pace() {
-    return replaying() ? Math.max(speed, REPLAY_SPEED) : speed;
+    return speed;
   }
 
-  /** True while the clock is before the drill time it replays up to. */
-  boolean replaying() {
-    return now < replayUntil;
+  /** Events run so far: the position in the drill's course that the journal records. */
+  long eventsRun() {
+    return eventsRun;
   }
 
-  /**
-   * Runs the events before drill time {@code until} at {@link #REPLAY_SPEED}; as the first event at or after it
-   * is due, calls {@code done} (which may {@link #pause}) and goes on at the drill's speed from there.
-   */
-  void replayUntil(double until, Runnable done) {
-    replayUntil = until;
-    replayDone = done;
+  /** True while virtual: the drill is being rebuilt. */
+  boolean virtual() {
+    return virtualLimit >= 0;
+  }
+
+  /** Makes the clock virtual (before {@link #start}): events run only through {@link #runTo}, not by wall time. */
+  void beVirtual() {
+    virtualLimit = 0;
+  }
+
+  /** Virtual clock: runs the events due until {@code events} have run (fewer when they are held back or none is left). */
+  void runTo(long events) {
+    virtualLimit = Math.max(virtualLimit, events);
+    pump();
+  }
+
+  /** Ends the virtual time: from the drill time reached, wall time paces the clock again. */
+  void goLive() {
+    virtualLimit = -1;
+    anchorDrill = now;
+    anchorNanos = wall.nanoTime();
   }
 
   /** Starts the clock at drill time 0; {@link #pump} runs what is due. */
@@ -110,10 +125,8 @@ final class DrillClock {
     speed = newSpeed;
   }
 
-  /** Stops for good: no more events, no timer, no replay. */
+  /** Stops for good: no more events, no timer. */
   void stop() {
-    replayUntil = 0;
-    replayDone = null;
     running = false;
     cancelTimer();
     queue.clear();
@@ -135,8 +148,8 @@ final class DrillClock {
 
   /** The drill time wall time has brought the clock to: events up to it are due. */
   double reached() {
-    if (!running) {
-      return anchorDrill;
+    if (!running || virtual()) {
+      return virtual() ? now : anchorDrill;
     }
     return anchorDrill + (wall.nanoTime() - anchorNanos) / 1e9 * pace();
   }
@@ -149,38 +162,20 @@ final class DrillClock {
     cancelTimer();
     while (running && !queue.isEmpty()) {
       Event head = queue.peek();
-      if (blocked(head) || head.at() > reached() + EPSILON) {
+      if (blocked(head) || (virtual() ? eventsRun >= virtualLimit : head.at() > reached() + EPSILON)) {
         break;
       }
       queue.poll();
-      boolean wasReplaying = replaying();
       now = Math.max(now, head.at());
-      if (wasReplaying && !replaying()) {
-        endReplay();
-        if (!running) {
-          queue.add(head);
-          break;
-        }
-      }
+      eventsRun++;
       head.run().run();
     }
-    if (running && !queue.isEmpty() && !blocked(queue.peek())) {
+    if (running && !virtual() && !queue.isEmpty() && !blocked(queue.peek())) {
       double delayMs = (queue.peek().at() - reached()) / pace() * 1000.0;
       timer = timers.set(Math.max(1, (long) Math.ceil(delayMs)), () -> {
         timer = -1;
         pump();
       });
-    }
-  }
-
-  private void endReplay() {
-    replayUntil = 0;
-    anchorDrill = now;
-    anchorNanos = wall.nanoTime();
-    Runnable done = replayDone;
-    replayDone = null;
-    if (done != null) {
-      done.run();
     }
   }
 

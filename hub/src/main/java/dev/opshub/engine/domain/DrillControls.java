@@ -40,6 +40,8 @@ final class DrillControls {
   private final DrillRegistry drills;
   private final LongSupplier seeds;
   private final Starter starter;
+  /** The drill the control being answered applied to (the one {@link #handle} waits for). */
+  private DrillRunner lastApplied;
 
   /** {@code seeds} gives the seed of a drill started without one. */
   DrillControls(Map<String, Scenario> scenarios, DrillRegistry drills, LongSupplier seeds, Starter starter) {
@@ -51,11 +53,20 @@ final class DrillControls {
 
   /** Replies with the drill, or fails the reply with the refusal's code. */
   void handle(Message<Object> msg) {
+    lastApplied = null;
     try {
       if (!(msg.body() instanceof JsonObject body)) {
         throw new Refusal(ErrorCodes.INVALID_JSON, "the body must be a JSON object");
       }
-      msg.reply(apply(body));
+      JsonObject reply = apply(body);
+      DrillRunner drill = lastApplied;
+      lastApplied = null;
+      if (drill == null) {
+        msg.reply(reply);
+      } else {
+        // the answer says what the control did: it goes once that is in the drill's journal
+        drill.afterJournal(() -> msg.reply(reply));
+      }
     } catch (Refusal r) {
       r.reply(msg);
     } catch (RuntimeException e) {
@@ -72,6 +83,7 @@ final class DrillControls {
       return start(request);
     }
     DrillRunner d = activeDrill(request, action);
+    lastApplied = d;
     switch (action) {
       case "pause" -> {
         requireState(d, DrillState.RUNNING, action);
@@ -115,6 +127,7 @@ final class DrillControls {
       throw new Refusal(ErrorCodes.RATE_LIMITED, "already " + drills.activeCount() + " drills running (max " + max + ")");
     }
     DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout);
+    lastApplied = d;
     LOG.info("drill {} started: {} seed {} speed {}", d.id(), s.id(), seed, speed);
     return drills.drillJson(d.id());
   }

@@ -18,8 +18,7 @@ import java.util.Set;
  * What a drill writes down as it goes: its incident's transitions (the incident published on {@code ops.incidents}
  * and saved), its consensus rounds ({@code ops.consensus}), its timeline ({@code ops.incidents.timeline}; the
  * latest entries kept in the incident, the first {@link #MAX_TIMELINE} in the report), the remediations applied
- * and the agents' actions, with the agents whose result was a fallback. Nothing is published while the drill
- * clock replays.
+ * and the agents' actions, with the agents whose result was a fallback.
  */
 final class DrillLog {
 
@@ -29,14 +28,14 @@ final class DrillLog {
   private final String drillId;
   private final String scenarioId;
   private final DrillClock clock;
-  private final DrillHost host;
+  private final DrillOutputs host;
   private final List<JsonObject> timeline = new ArrayList<>();
   private final List<JsonObject> agentActions = new ArrayList<>();
   private final List<JsonObject> remediations = new ArrayList<>();
   private final Set<AgentId> fallbacks = EnumSet.noneOf(AgentId.class);
   private long timelineSeq;
 
-  DrillLog(DrillSpec spec, DrillClock clock, DrillHost host) {
+  DrillLog(DrillSpec spec, DrillClock clock, DrillOutputs host) {
     this.drillId = spec.id();
     this.scenarioId = spec.scenario().id();
     this.clock = clock;
@@ -58,20 +57,18 @@ final class DrillLog {
     return true;
   }
 
-  /** Publishes and saves {@code incident} (if any), unless the drill is replaying. */
+  /** Publishes and saves {@code incident} (if any). */
   void saveIncident(Incident incident) {
-    if (incident == null || clock.replaying()) {
+    if (incident == null) {
       return;
     }
     host.publish(Addresses.INCIDENTS, incident.id(), incident.toJson());
     host.saveIncident(incident);
   }
 
-  /** Publishes a consensus round as it is now (voted or decided), unless the drill is replaying. */
+  /** Publishes a consensus round as it is now (voted or decided). */
   void consensus(JsonObject round) {
-    if (!clock.replaying()) {
-      host.publish(Addresses.CONSENSUS, null, round.copy());
-    }
+    host.publish(Addresses.CONSENSUS, null, round.copy());
   }
 
   /** Adds an entry of {@code type} to {@code incident}'s timeline; before there is an incident, nothing. */
@@ -86,9 +83,7 @@ final class DrillLog {
       timeline.add(entry);
     }
     incident.remember(entry);
-    if (!clock.replaying()) {
-      host.publish(Addresses.INCIDENTS_TIMELINE, null, entry.copy());
-    }
+    host.publish(Addresses.INCIDENTS_TIMELINE, null, entry.copy());
   }
 
   /** An agent's result: an agent action for the report and an {@code agent} timeline entry. */

@@ -9,20 +9,26 @@ import dev.opshub.drills.SignalModel;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One drill: the scenario's signal samples on a {@link DrillClock}, the {@link IncidentResponse} they set off, the
  * operator's controls, the drill's state and phase on {@code ops.drills}, and its after-action report when it
- * ends. The same scenario, seed and speed give the same sequence of events however fast the machine is. Runs on
- * the engine verticle's event loop; not thread-safe.
+ * ends. The same scenario, seed and inputs give the same sequence of events however fast the machine is: every
+ * input (an agent's result, a timeout, a control) is journaled before it acts ({@link #input}) and every output
+ * waits for the journal ({@link DrillOutputs}), so another engine rebuilds the drill from its journal exactly
+ * where it was ({@link #rebuild}). Runs on the engine verticle's event loop; not thread-safe.
  */
 final class DrillRunner {
 
+  /** Journal entries at the end whose outputs are published again after a rebuild (the rest surely went out). */
+  static final int REPUBLISHED_ENTRIES = 5;
+
   private final DrillSpec spec;
-  private final DrillHost host;
-  private final Clock wall;
+  private final DrillWallClock wall;
   private final DrillClock clock;
+  private final DrillOutputs outputs;
   private final AgentDispatch agents;
   private final DrillLog log;
   private final IncidentResponse response;
@@ -32,21 +38,81 @@ final class DrillRunner {
   private final Map<DrillPhase, Double> phaseDurations = new LinkedHashMap<>();
   private String worldPhase;
   private int progressEvery = 1;
-  private boolean pauseAfterReplay;
   private final long startedTs;
   private long endedTs;
   private String endReason;
 
-  DrillRunner(DrillHost host, Clock wall, Timers timers, DrillSpec spec) {
+  /**
+   * A drill whose outputs wait for {@code journal}; {@code journal} null: a drill being rebuilt (virtual clock,
+   * outputs kept) until {@link #rebuild} takes it live.
+   */
+  private DrillRunner(DrillHost host, Clock system, Timers timers, DrillSpec spec, DrillJournal journal, long startedTs) {
     this.spec = spec;
-    this.host = host;
-    this.wall = wall;
+    this.wall = new DrillWallClock(system);
     SignalModel world = new SignalModel(spec.scenario(), spec.seed());
     this.clock = new DrillClock(wall, timers, spec.speed());
-    this.agents = new AgentDispatch(spec, world, clock, timers, wall, host);
-    this.log = new DrillLog(spec, clock, host);
+    this.outputs = new DrillOutputs(spec.id(), host, clock, journal);
+    this.agents = new AgentDispatch(spec, world, clock, timers, wall, outputs, this::input);
+    this.log = new DrillLog(spec, clock, outputs);
     this.response = new IncidentResponse(this, spec, clock, agents, log, world, wall);
-    this.startedTs = wall.currentTimeMillis();
+    this.startedTs = startedTs;
+    if (journal == null) {
+      clock.beVirtual();
+    }
+  }
+
+  /** A new drill: its spec goes first into {@code journal}, then it starts. */
+  static DrillRunner start(DrillHost host, Clock wall, Timers timers, DrillSpec spec, DrillJournal journal) {
+    long started = wall.currentTimeMillis();
+    journal.write(DrillSpec.toJson(spec, started), 0);
+    DrillRunner runner = new DrillRunner(host, wall, timers, spec, journal, started);
+    runner.start();
+    return runner;
+  }
+
+  /**
+   * A drill another engine was running, rebuilt from its journal {@code entries} (the spec first): the same course
+   * without wall time, nothing sent while it is rebuilt; then it goes on live where the other engine stopped, its
+   * tasks in flight sent again and its latest messages published again (with their ids, so nothing shows twice).
+   *
+   * @throws IllegalArgumentException when the journal does not fit the drill (foreign or corrupt entries)
+   */
+  static DrillRunner rebuild(DrillHost host, Clock wall, Timers timers, DrillSpec spec, long startedTs,
+                             List<JsonObject> entries, DrillJournal live) {
+    DrillRunner runner = new DrillRunner(host, wall, timers, spec, null, startedTs);
+    runner.wall.replayAt(startedTs);
+    runner.start();
+    long position = 0;
+    for (int i = 1; i < entries.size(); i++) {
+      JsonObject entry = entries.get(i);
+      DrillInput in = DrillInput.fromJson(entry);
+      runner.wall.replayAt(entry.getLong("wall", startedTs));
+      runner.clock.runTo(in.at());
+      if (runner.clock.eventsRun() != in.at()) {
+        throw new IllegalArgumentException("journal entry " + i + " of drill " + spec.id() + " is at event " + in.at()
+            + ", the drill reached " + runner.clock.eventsRun());
+      }
+      runner.apply(in);
+      position = in.at();
+    }
+    long tailFrom = entries.size() > REPUBLISHED_ENTRIES
+        ? DrillInput.fromJson(entries.get(entries.size() - REPUBLISHED_ENTRIES)).at() : 0;
+    runner.wall.live();
+    runner.clock.goLive();
+    boolean ended = runner.outputs.goLive(live, Math.min(tailFrom, position));
+    if (ended || !runner.state.active()) {
+      // it ended before the other engine could say so: its end (report, state) is handled now
+      live.release(position, () -> host.ended(runner, runner.report()));
+      return runner;
+    }
+    // the cluster maps get the drill's state as rebuilt; its messages were published again above
+    if (runner.response.incident() != null) {
+      runner.outputs.saveIncident(runner.response.incident());
+    }
+    runner.outputs.saveDrill(runner);
+    runner.agents.resumeLive();
+    runner.clock.pump();
+    return runner;
   }
 
   String id() {
@@ -79,26 +145,17 @@ final class DrillRunner {
     return response.awaiting();
   }
 
-  /**
-   * Makes this runner take over a drill another engine was running: it replays the drill (same seed, same
-   * agents' answers) at {@link DrillClock#REPLAY_SPEED} without publishing until drill time {@code until}, then
-   * goes on live at the drill's own speed. Operator decisions taken before are not known; the policy stands in.
-   */
-  void replayUntil(double until, boolean paused, Map<AgentId, String> injected) {
-    clock.replayUntil(until, this::replayDone);
-    pauseAfterReplay = paused;
-    agents.restoreFaults(injected);
+  /** The drill's journal (null while it is rebuilt). */
+  DrillJournal journal() {
+    return outputs.journal();
   }
 
-  private void replayDone() {
-    log.saveIncident(response.incident());
-    publishDrill();
-    if (pauseAfterReplay) {
-      pause();
-    }
+  /** Runs {@code action} (an answer to an operator) once what the drill did so far is journaled. */
+  void afterJournal(Runnable action) {
+    outputs.afterJournal(action);
   }
 
-  void start() {
+  private void start() {
     Scenario scenario = spec.scenario();
     clock.start();
     worldPhase = scenario.phaseAt(0);
@@ -108,6 +165,92 @@ final class DrillRunner {
     publishDrill();
     clock.pump();
   }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** An input from outside: journaled at the drill's current position, then applied. */
+  void input(DrillInput in) {
+    DrillJournal journal = outputs.journal();
+    if (journal != null) {
+      journal.write(in.toJson(), in.at());
+    }
+    apply(in);
+  }
+
+  private void apply(DrillInput in) {
+    if (in instanceof DrillInput.Report r) {
+      agents.applyReport(r.report());
+    } else if (in instanceof DrillInput.Timeout t) {
+      agents.applyTimeout(t.taskId());
+    } else if (in instanceof DrillInput.Pause) {
+      clock.pause();
+      state = DrillState.PAUSED;
+      publishDrill();
+    } else if (in instanceof DrillInput.Resume) {
+      clock.resume();
+      state = DrillState.RUNNING;
+      publishDrill();
+      clock.pump();
+    } else if (in instanceof DrillInput.Speed sp) {
+      clock.setSpeed(sp.speed());
+      publishDrill();
+      clock.pump();
+    } else if (in instanceof DrillInput.InjectFault f) {
+      agents.inject(f.agent(), f.fault());
+      log.timeline(response.incident(), "fault", new JsonObject().put("agent", f.agent().wireName()).put("fault", f.fault()));
+      publishDrill();
+    } else if (in instanceof DrillInput.ResetAgents) {
+      agents.reset();
+      log.timeline(response.incident(), "agents_reset", new JsonObject());
+      publishDrill();
+    } else if (in instanceof DrillInput.Decision d) {
+      response.operatorDecides(d.approve());
+      clock.pump();
+    } else if (in instanceof DrillInput.Stop) {
+      response.stopped();
+      finish(DrillState.STOPPED, "stopped by operator");
+    }
+  }
+
+  /** An agent's report for this drill; one for a task not in flight (a duplicate, a late one) is ignored. */
+  void onReport(AgentReport r) {
+    if (state.active() && agents.waitsFor(r.taskId())) {
+      input(new DrillInput.Report(clock.eventsRun(), r));
+    }
+  }
+
+  // controls, validated by DrillControls
+
+  void pause() {
+    input(new DrillInput.Pause(clock.eventsRun()));
+  }
+
+  void resume() {
+    input(new DrillInput.Resume(clock.eventsRun()));
+  }
+
+  void setSpeed(double speed) {
+    input(new DrillInput.Speed(clock.eventsRun(), speed));
+  }
+
+  void injectFault(AgentId agent, String fault) {
+    input(new DrillInput.InjectFault(clock.eventsRun(), agent, fault));
+  }
+
+  void resetAgents() {
+    input(new DrillInput.ResetAgents(clock.eventsRun()));
+  }
+
+  /** The operator's decision on the round awaiting approval. */
+  void operatorDecides(boolean approve) {
+    input(new DrillInput.Decision(clock.eventsRun(), approve));
+  }
+
+  void stop() {
+    input(new DrillInput.Stop(clock.eventsRun()));
+  }
+
+  // ---------------------------------------------------------------- the course
 
   private void sample(int k) {
     Scenario scenario = spec.scenario();
@@ -129,11 +272,6 @@ final class DrillRunner {
     clock.schedule(t + scenario.sampleSeconds(), DrillClock.RANK_SAMPLE, () -> sample(k + 1));
   }
 
-  /** An agent's report for this drill. */
-  void onReport(AgentReport r) {
-    agents.onReport(r);
-  }
-
   /** Moves the drill to phase {@code next}, adding the time spent in the one it leaves. */
   void enter(DrillPhase next) {
     if (next != phase) {
@@ -145,55 +283,8 @@ final class DrillRunner {
   }
 
   private void publishDrill() {
-    if (clock.replaying()) {
-      return;
-    }
-    host.publish(Addresses.DRILLS, spec.id(), toJson());
-    host.saveDrill(this);
-  }
-
-  // ---------------------------------------------------------------- controls (validated by DrillControls)
-
-  void pause() {
-    clock.pause();
-    state = DrillState.PAUSED;
-    publishDrill();
-  }
-
-  void resume() {
-    clock.resume();
-    state = DrillState.RUNNING;
-    publishDrill();
-    clock.pump();
-  }
-
-  void setSpeed(double speed) {
-    clock.setSpeed(speed);
-    publishDrill();
-    clock.pump();
-  }
-
-  void injectFault(AgentId agent, String fault) {
-    agents.inject(agent, fault);
-    log.timeline(response.incident(), "fault", new JsonObject().put("agent", agent.wireName()).put("fault", fault));
-    publishDrill();
-  }
-
-  void resetAgents() {
-    agents.reset();
-    log.timeline(response.incident(), "agents_reset", new JsonObject());
-    publishDrill();
-  }
-
-  /** The operator's decision on the round awaiting approval. */
-  void operatorDecides(boolean approve) {
-    response.operatorDecides(approve);
-    clock.pump();
-  }
-
-  void stop() {
-    response.stopped();
-    finish(DrillState.STOPPED, "stopped by operator");
+    outputs.publish(Addresses.DRILLS, spec.id(), toJson());
+    outputs.saveDrill(this);
   }
 
   /** Ends the drill as {@code end}: nothing more runs, the agents get their faults cleared, the report goes out. */
@@ -209,7 +300,7 @@ final class DrillRunner {
     response.ended();
     enter(DrillPhase.DONE);
     agents.releaseAgents();
-    host.ended(this, report());
+    outputs.ended(this, report());
   }
 
   // ---------------------------------------------------------------- views

@@ -1,11 +1,43 @@
 package dev.opshub.engine.domain;
 
 import dev.opshub.drills.Scenario;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
 
 /**
  * What a drill is started with: its id, scenario, seed, speed at start (drill seconds per wall second), approval
- * policy and timeout (drill seconds), and whether the engine started it by itself (auto drills).
+ * policy and timeout (drill seconds), and whether the engine started it by itself (auto drills). The first entry
+ * of the drill's journal.
  */
 record DrillSpec(String id, Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
                  boolean auto) {
+
+  /** The journal's spec entry, with the wall time the drill started. */
+  static JsonObject toJson(DrillSpec spec, long startedTs) {
+    return new JsonObject()
+        .put("type", "spec")
+        .put("id", spec.id())
+        .put("scenario", spec.scenario().id())
+        .put("seed", spec.seed())
+        .put("speed", spec.speed())
+        .put("policy", spec.policy().wireName())
+        .put("approvalTimeoutSeconds", spec.approvalTimeout())
+        .put("auto", spec.auto())
+        .put("startedTs", startedTs);
+  }
+
+  /** The spec of a journal's first entry; throws {@link IllegalArgumentException} when it is not one. */
+  static DrillSpec fromJson(JsonObject json, Map<String, Scenario> scenarios) {
+    if (!"spec".equals(json.getString("type"))) {
+      throw new IllegalArgumentException("the journal does not start with the drill's spec");
+    }
+    Scenario scenario = scenarios.get(json.getString("scenario"));
+    if (scenario == null) {
+      throw new IllegalArgumentException("unknown scenario " + json.getString("scenario"));
+    }
+    return new DrillSpec(json.getString("id"), scenario, json.getLong("seed"), json.getDouble("speed"),
+        ApprovalPolicy.fromWire(json.getString("policy")), json.getDouble("approvalTimeoutSeconds"),
+        json.getBoolean("auto", false));
+  }
 }

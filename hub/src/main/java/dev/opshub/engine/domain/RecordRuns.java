@@ -48,7 +48,7 @@ public final class RecordRuns {
     }
 
     @Override
-    public long publish(String address, String key, JsonObject body) {
+    public long publish(String address, String key, JsonObject body, String id) {
       if (Addresses.DRILLS.equals(address) && key != null) {
         String state = body.getString("state");
         if ("completed".equals(state) || "stopped".equals(state)) {

@@ -13,12 +13,13 @@ import java.util.function.Consumer;
 /** A {@link StreamPublisher} for tests: keeps every message, per address offsets, and tells listeners. */
 final class CapturingPublisher implements StreamPublisher {
 
-  record Published(String address, String key, long offset, JsonObject body) {
+  record Published(String address, String key, long offset, JsonObject body, String id) {
   }
 
   private final List<Published> messages = new ArrayList<>();
   private final Map<String, AtomicLong> offsets = new ConcurrentHashMap<>();
   private final List<Consumer<Published>> listeners = new ArrayList<>();
+  private boolean closed;
 
   @Override
   public long epoch() {
@@ -26,18 +27,26 @@ final class CapturingPublisher implements StreamPublisher {
   }
 
   @Override
-  public synchronized long publish(String address, String key, JsonObject body) {
+  public synchronized long publish(String address, String key, JsonObject body, String id) {
+    if (closed) {
+      return -1;
+    }
     long offset = offsets.computeIfAbsent(address, a -> new AtomicLong()).incrementAndGet();
     body.put("ts", System.currentTimeMillis());
     if (key != null) {
       body.put("key", key);
     }
-    Published p = new Published(address, key, offset, body.copy());
+    Published p = new Published(address, key, offset, body.copy(), id);
     messages.add(p);
     for (Consumer<Published> l : List.copyOf(listeners)) {
       l.accept(p);
     }
     return offset;
+  }
+
+  /** Drops every later publish (as the engine's publisher does once the engine steps down or dies). */
+  synchronized void close() {
+    closed = true;
   }
 
   synchronized void listen(Consumer<Published> listener) {

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeterminismTest {
 
   /** The streams a drill writes (business metrics aggregate every drill, so they are left out). */
-  private static final List<String> DRILL_STREAMS = List.of(Addresses.INCIDENTS, Addresses.INCIDENTS_TIMELINE,
+  static final List<String> DRILL_STREAMS = List.of(Addresses.INCIDENTS, Addresses.INCIDENTS_TIMELINE,
       Addresses.CONSENSUS, Addresses.DRILLS);
 
   @Test

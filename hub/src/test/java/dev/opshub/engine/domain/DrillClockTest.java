@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The drill clock against a hand-stepped wall clock: exact drill times, wake-ups, pauses, holds and replays. */
+/** The drill clock against a hand-stepped wall clock: exact drill times, wake-ups, pauses, holds and virtual time. */
 class DrillClockTest {
 
   private final ManualClock wall = new ManualClock();
@@ -139,55 +139,63 @@ class DrillClockTest {
   }
 
   @Test
-  void aReplayRunsAtReplaySpeedUpToItsEndThenAtTheDrillsSpeed() {
-    DrillClock clock = started(10);
-    List<String> replayEnded = new ArrayList<>();
-    clock.replayUntil(100, () -> replayEnded.add("done@" + clock.now() + " replaying=" + clock.replaying()));
+  void aVirtualClockRunsEventsByCountNotByWallTime() {
+    DrillClock clock = new DrillClock(wall, timers, 10);
+    clock.beVirtual();
+    clock.start();
     at(clock, 0, "a");
     at(clock, 50, "b");
     at(clock, 100, "c");
-    at(clock, 150, "d");
     clock.pump();
-    assertThat(clock.replaying()).isTrue();
-    assertThat(clock.pace()).isEqualTo(DrillClock.REPLAY_SPEED);
-    assertThat(timers.delays()).containsExactly(50L);
-    timers.advance(50);
+    assertThat(ran).as("nothing before runTo").isEmpty();
+    clock.runTo(2);
     assertThat(ran).containsExactly("a@0.0", "b@50.0");
-    assertThat(timers.delays()).containsExactly(50L);
-    timers.advance(50);
-    assertThat(replayEnded).containsExactly("done@100.0 replaying=false");
+    assertThat(clock.eventsRun()).isEqualTo(2);
+    assertThat(timers.delays()).as("no wall-clock wake-up while virtual").isEmpty();
+    timers.advance(1_000_000);
+    assertThat(ran).hasSize(2);
+    clock.runTo(5);
     assertThat(ran).containsExactly("a@0.0", "b@50.0", "c@100.0");
-    assertThat(clock.pace()).isEqualTo(10.0);
-    assertThat(timers.delays()).containsExactly(5000L);
+    assertThat(clock.eventsRun()).as("only three were there").isEqualTo(3);
   }
 
   @Test
-  void aReplayFasterThanReplaySpeedKeepsTheDrillsSpeed() {
-    DrillClock clock = started(2000);
-    clock.replayUntil(100, () -> { });
-    at(clock, 0, "a");
-    at(clock, 60, "b");
+  void aVirtualClockHoldsEventsBackBehindATaskInFlightLikeALiveOne() {
+    DrillClock clock = new DrillClock(wall, timers, 10);
+    clock.beVirtual();
+    clock.start();
+    at(clock, 0, "dispatch");
+    at(clock, 5, "sample");
+    clock.runTo(1);
+    clock.hold("t1", 0);
+    clock.runTo(10);
+    assertThat(ran).containsExactly("dispatch@0.0");
+    at(clock, 3, DrillClock.RANK_AGENT, "answer");
+    clock.release("t1");
     clock.pump();
-    assertThat(clock.pace()).isEqualTo(2000.0);
-    assertThat(timers.delays()).containsExactly(30L);
+    assertThat(ran).containsExactly("dispatch@0.0", "answer@3.0", "sample@5.0");
+    assertThat(clock.eventsRun()).isEqualTo(3);
   }
 
   @Test
-  void aReplayThatEndsPausedKeepsItsFirstLiveEventForTheResume() {
-    DrillClock clock = started(10);
-    clock.replayUntil(100, clock::pause);
+  void goingLiveTheWallClockPacesTheDrillFromWhereTheVirtualTimeStopped() {
+    DrillClock clock = new DrillClock(wall, timers, 10);
+    clock.beVirtual();
+    clock.start();
     at(clock, 0, "a");
+    at(clock, 50, "b");
     at(clock, 100, "c");
+    clock.runTo(2);
+    timers.advance(60_000);
+    clock.goLive();
     clock.pump();
-    timers.advance(100);
-    assertThat(ran).containsExactly("a@0.0");
-    assertThat(clock.running()).isFalse();
-    assertThat(clock.now()).isEqualTo(100.0);
-    assertThat(timers.delays()).isEmpty();
-    clock.resume();
-    clock.pump();
-    assertThat(ran).containsExactly("a@0.0", "c@100.0");
+    assertThat(ran).as("50 drill seconds to go at 10 per wall second").containsExactly("a@0.0", "b@50.0");
+    assertThat(timers.delays()).containsExactly(5000L);
+    timers.advance(5000);
+    assertThat(ran).containsExactly("a@0.0", "b@50.0", "c@100.0");
+    assertThat(clock.eventsRun()).isEqualTo(3);
   }
+
 
   @Test
   void stopDropsEveryEventTimerAndHold() {

@@ -27,7 +27,9 @@ class DrillControlsTest {
       (s, seed, speed, policy, timeout) -> {
         DrillSpec spec = new DrillSpec("d" + (started.size() + 1), s, seed, speed, policy, timeout, false);
         started.add(spec);
-        DrillRunner d = new DrillRunner(new SilentHost(), wall, new ManualTimers(wall), spec);
+        ManualTimers timers = new ManualTimers(wall);
+        DrillRunner d = DrillRunner.start(new SilentHost(), wall, timers, spec,
+            new DrillJournal(spec.id(), new MemoryAsyncMap<>(), wall, timers, 0, -1));
         drills.add(d);
         return d;
       });
@@ -104,7 +106,7 @@ class DrillControlsTest {
   /** A host that drops what a drill that never starts would send. */
   private static final class SilentHost implements DrillHost {
     @Override
-    public void publish(String address, String key, JsonObject body) {
+    public void publish(String address, String key, JsonObject body, String id) {
     }
 
     @Override
@@ -116,11 +118,11 @@ class DrillControlsTest {
     }
 
     @Override
-    public void saveIncident(Incident incident) {
+    public void saveIncident(String id, JsonObject incident, boolean closed) {
     }
 
     @Override
-    public void saveDrill(DrillRunner drill) {
+    public void saveDrill(String id, JsonObject drill) {
     }
 
     @Override
