@@ -67,6 +67,11 @@ public class BridgeOptions {
   public static final int DEFAULT_HISTORY_SIZE = 1_000;
   /** History window per address, by age, ms. */
   public static final long DEFAULT_HISTORY_MAX_AGE = 60_000;
+  /**
+   * Message ids remembered per address: a message with one of them (header {@code id}) is a copy and is dropped. An
+   * engine that takes a drill over publishes the drill's last messages again with their ids.
+   */
+  public static final int DEFAULT_DUPLICATE_WINDOW = 10_000;
   /** Most keys kept per address for snapshots (newest per key; least recently updated key evicted first). */
   public static final int DEFAULT_SNAPSHOT_MAX_KEYS = 10_000;
   /** SockJS heartbeat ({@code h} frame) interval when nothing else was written, ms. */
@@ -116,6 +121,7 @@ public class BridgeOptions {
   private int historySize = DEFAULT_HISTORY_SIZE;
   private long historyMaxAge = DEFAULT_HISTORY_MAX_AGE;
   private int snapshotMaxKeys = DEFAULT_SNAPSHOT_MAX_KEYS;
+  private int duplicateWindow = DEFAULT_DUPLICATE_WINDOW;
   private long heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private long pingTimeout = DEFAULT_PING_TIMEOUT;
   private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
@@ -348,6 +354,19 @@ public class BridgeOptions {
   public BridgeOptions setSnapshotMaxKeys(int snapshotMaxKeys) {
     if (snapshotMaxKeys < 0) throw new IllegalArgumentException("snapshotMaxKeys must be >= 0");
     this.snapshotMaxKeys = snapshotMaxKeys;
+    return this;
+  }
+
+  public int getDuplicateWindow() {
+    return duplicateWindow;
+  }
+
+  /** 0 turns the check off. */
+  public BridgeOptions setDuplicateWindow(int duplicateWindow) {
+    if (duplicateWindow < 0 || duplicateWindow > 1_000_000) {
+      throw new IllegalArgumentException("duplicateWindow must be 0..1000000");
+    }
+    this.duplicateWindow = duplicateWindow;
     return this;
   }
 

@@ -65,7 +65,7 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
     this.metrics = new BridgeMetrics(registry == null ? new SimpleMeterRegistry() : registry);
     BridgeOptions o = this.options;
     this.table = new NodeTable(vertx, new TableSettings(o.getHistorySize(), o.getHistoryMaxAge(), o.getSnapshotMaxKeys(),
-        o.getMaxHandOffMessages(), o.getMaxAddresses(), o.getMaxIngressLag()), metrics);
+        o.getMaxHandOffMessages(), o.getMaxAddresses(), o.getMaxIngressLag(), o.getDuplicateWindow()), metrics);
     long linger = Math.min(o.getBatchLinger(), o.getMaxBatchDelay());
     long fillWait = Math.min(o.getBatchFillWait(), o.getMaxBatchDelay());
     this.delivery = new DeliverySettings(o.getMaxBatchMessages(), TimeUnit.MILLISECONDS.toNanos(linger),

@@ -52,6 +52,7 @@ public final class BridgeMetrics {
   public final Counter handOffOverloads;
   public final Counter ingressShed;
   public final Counter consumerDiscards;
+  public final Counter duplicates;
   public final Timer latency;
 
   public BridgeMetrics(MeterRegistry registry) {
@@ -73,6 +74,8 @@ public final class BridgeMetrics {
         .description("event-bus messages shed unprocessed because the bridge event loop lagged").register(registry);
     consumerDiscards = Counter.builder(PREFIX + "consumer.discards")
         .description("event-bus messages the node-level consumer discarded (buffer full or unregistered)").register(registry);
+    duplicates = Counter.builder(PREFIX + "duplicates")
+        .description("event-bus messages dropped as copies of one this node has (same id)").register(registry);
     messagesIn = Counter.builder(PREFIX + "messages.in").description("event-bus messages received for fan-out").register(registry);
     deliveries = Counter.builder(PREFIX + "deliveries").description("messages written to sockets").register(registry);
     frames = Counter.builder(PREFIX + "frames").description("SockJS a[...] frames written").register(registry);

@@ -1,5 +1,6 @@
 package dev.opshub.web.bridge.subscription;
 
+import dev.opshub.contract.Headers;
 import dev.opshub.web.bridge.delivery.EventLoop;
 import dev.opshub.web.bridge.delivery.FlushScheduler;
 import dev.opshub.web.bridge.metrics.BridgeMetrics;
@@ -39,6 +40,7 @@ final class AddressChannel {
   private final IngressProbe probe;
   private final AtomicInteger gauge;
   private final HistoryWindow window;
+  private final RecentIds recentIds;
   /** Subscribers grouped by their event loop's scheduler; arrays are replaced, never mutated. */
   private final Map<FlushScheduler, Subscription[]> subscribers = new HashMap<>();
   private final Map<FlushScheduler, HandOff> handOffs = new HashMap<>();
@@ -58,6 +60,7 @@ final class AddressChannel {
     this.probe = probe;
     this.gauge = metrics.subscriptions(address);
     this.window = new HistoryWindow(settings.historySize(), settings.historyMaxAgeMs(), settings.snapshotMaxKeys());
+    this.recentIds = new RecentIds(settings.duplicateWindow());
     this.lastShedLog = table.clock().nanoTime() - LOG_EVERY_NANOS;
     this.lastDiscardLog = lastShedLog;
   }
@@ -73,6 +76,7 @@ final class AddressChannel {
 
   Future<Void> close() {
     window.clear();
+    recentIds.clear();
     subscribers.clear();
     handOffs.clear();
     metrics.removeSubscriptions(address);
@@ -100,6 +104,12 @@ final class AddressChannel {
   private void onMessage(Message<Object> message) {
     if (probe.lagging()) {
       shed();
+      return;
+    }
+    String id = message.headers().get(Headers.ID);
+    if (id != null && recentIds.seen(id)) {
+      // a copy of a message this node has (published again by an engine that took its drill over)
+      metrics.duplicates.increment();
       return;
     }
     EncodedMessage m = EncodedMessage.of(address, message.headers(), message.body(), table.clock().nanoTime());

@@ -9,7 +9,8 @@ package dev.opshub.web.bridge.subscription;
  * @param maxHandOffMessages live messages waiting per address and event loop
  * @param maxAddresses       addresses with a node-level consumer at once
  * @param maxIngressLagMs    table loop lag from which arriving messages are shed
+ * @param duplicateWindow    message ids remembered per address to drop copies (0: none)
  */
 public record TableSettings(int historySize, long historyMaxAgeMs, int snapshotMaxKeys, int maxHandOffMessages,
-                            int maxAddresses, long maxIngressLagMs) {
+                            int maxAddresses, long maxIngressLagMs, int duplicateWindow) {
 }
