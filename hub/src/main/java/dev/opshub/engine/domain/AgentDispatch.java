@@ -14,10 +14,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +39,10 @@ final class AgentDispatch {
   private record Pending(AgentTask task, double at, Consumer<AgentReport> then, long timer) {
   }
 
+  /** Agents with no active instance in the cluster now (the engine's health keeper says so). */
+  private final Set<AgentId> missing = EnumSet.noneOf(AgentId.class);
+  private final MissingAgentPolicy missingPolicy;
+
   private final String drillId;
   private final Scenario scenario;
   private final long seed;
@@ -54,6 +60,7 @@ final class AgentDispatch {
   AgentDispatch(DrillSpec spec, SignalModel world, DrillClock clock, Timers timers, Clock wall, DrillOutputs host,
                 Consumer<DrillInput> inputs) {
     this.drillId = spec.id();
+    this.missingPolicy = spec.missingAgents();
     this.scenario = spec.scenario();
     this.seed = spec.seed();
     this.world = world;
@@ -77,12 +84,46 @@ final class AgentDispatch {
   }
 
   private long wallTimeout(AgentTask task) {
-    long wallMs = Math.max(GRACE_MS, (long) (task.agent().timeout().toMillis() / clock.pace()));
-    return timers.set(wallMs, () -> {
-      if (pending.containsKey(task.taskId())) {
-        inputs.accept(new DrillInput.Timeout(clock.eventsRun(), task.taskId()));
+    return wallTimeout(task, Math.max(GRACE_MS, (long) (task.agent().timeout().toMillis() / clock.pace())), 0);
+  }
+
+  /**
+   * The task's wall-clock timeout: its fallback then stands in, unless the agent is missing and the drill waits for
+   * it (up to {@link MissingAgentPolicy#MAX_WAIT_MS}): nothing is decided on that, so the drill's course stays the
+   * one its inputs give.
+   */
+  private long wallTimeout(AgentTask task, long delayMs, long waitedMs) {
+    return timers.set(delayMs, () -> {
+      Pending p = pending.get(task.taskId());
+      if (p == null) {
+        return;
       }
+      if (missingPolicy == MissingAgentPolicy.WAIT && missing.contains(task.agent())
+          && waitedMs + delayMs < MissingAgentPolicy.MAX_WAIT_MS) {
+        pending.put(task.taskId(), new Pending(p.task(), p.at(), p.then(),
+            wallTimeout(task, GRACE_MS, waitedMs + delayMs)));
+        return;
+      }
+      inputs.accept(new DrillInput.Timeout(clock.eventsRun(), task.taskId()));
     });
+  }
+
+  /**
+   * An agent lost or got an active instance in the cluster. One that comes back gets this drill's tasks for it
+   * still in flight again (the new instance never saw them).
+   */
+  void availability(AgentId agent, boolean available) {
+    if (!available) {
+      missing.add(agent);
+      return;
+    }
+    if (missing.remove(agent) && !clock.virtual()) {
+      for (Pending p : pending.values()) {
+        if (p.task().agent() == agent) {
+          host.sendTask(p.task());
+        }
+      }
+    }
   }
 
   /** True while {@code taskId} waits for its result (a report for any other task is a duplicate or late). */

@@ -1,6 +1,7 @@
 package dev.opshub.engine.domain;
 
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.AgentId;
 import dev.opshub.contract.AgentReport;
 import dev.opshub.contract.AgentTask;
 import dev.opshub.contract.Clock;
@@ -21,10 +22,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The incident domain of the active engine: runs drills, each with its journal in the cluster map
@@ -61,6 +65,10 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   private AsyncMap<String, JsonObject> incidentsMap;
   private AsyncMap<String, JsonObject> drillsMap;
   private AsyncMap<String, JsonObject> journalMap;
+  private AsyncMap<String, JsonObject> outcomesMap;
+  /** Drill ids in the outcomes map, oldest end first. */
+  private final Deque<String> outcomeIds = new ArrayDeque<>();
+  private final Set<AgentId> missing = EnumSet.noneOf(AgentId.class);
   private Timers timers;
   private long counter;
   private int autoIndex;
@@ -87,25 +95,28 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
       recorded = RecordedRuns.loadBuiltIn();
       return null;
     });
-    Future<Void> pastReports = reports.load().map(list -> {
-      list.forEach(r -> metrics.add(BusinessMetrics.Outcome.fromReport(r)));
-      LOG.info("domain engine loaded {} after-action reports from {}", list.size(), reports.dir());
-      return null;
-    });
     Future<Void> maps = Future.all(
             vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.INCIDENTS).andThen(m -> incidentsMap = m.result()),
             vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.DRILLS).andThen(m -> drillsMap = m.result()),
-            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.JOURNAL).andThen(m -> journalMap = m.result()))
+            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.JOURNAL).andThen(m -> journalMap = m.result()),
+            vertx.sharedData().<String, JsonObject>getAsyncMap(MapNames.OUTCOMES).andThen(m -> outcomesMap = m.result()))
         .mapEmpty();
+    Future<Void> pastReports = Future.all(reports.load(), maps).compose(all -> outcomesMap.values().map(kept -> {
+      List<JsonObject> local = all.resultAt(0);
+      pastOutcomes(local, kept);
+      return null;
+    }));
     // agents' reports are taken from the start (a rebuilt drill sends its tasks in flight again at once); drills
     // left by another engine are rebuilt before any request is answered: none meets a drill not there yet
-    return Future.all(loaded, pastReports, maps)
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport)
-            .completion())
+    return Future.all(loaded, pastReports)
+        .compose(v -> Future.all(
+            vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport).completion(),
+            vertx.eventBus().<JsonObject>localConsumer(Addresses.LOCAL_AGENT_AVAILABILITY, this::onAvailability)
+                .completion()))
         .compose(v -> restore())
         .compose(v -> {
           DrillControls controls = new DrillControls(scenarios, drills, this::randomSeed,
-              (s, seed, speed, policy, timeout) -> startDrill(s, seed, speed, policy, timeout, false));
+              (s, seed, speed, policy, timeout, missing) -> startDrill(s, seed, speed, policy, timeout, missing, false));
           EngineQueries queries = new EngineQueries(drills, scenarios, reports, metrics, recorded, orphanIncidents::size);
           return Future.all(
               vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, controls::handle).completion(),
@@ -202,6 +213,35 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     }
   }
 
+  /**
+   * The business metrics of every drill that ended: those whose report is in this node's data directory and those
+   * another engine kept in the outcomes map, once each, oldest first, so every engine shows the same figures.
+   */
+  private void pastOutcomes(List<JsonObject> localReports, List<JsonObject> kept) {
+    Map<String, JsonObject> byDrill = new LinkedHashMap<>();
+    localReports.forEach(r -> byDrill.put(r.getString("drillId"), r));
+    kept.forEach(o -> byDrill.putIfAbsent(o.getString("drillId"), o));
+    List<JsonObject> all = new ArrayList<>(byDrill.values());
+    all.sort(java.util.Comparator.comparingLong(r -> r.getLong("endedTs", 0L)));
+    all.forEach(r -> metrics.add(BusinessMetrics.Outcome.fromReport(r)));
+    kept.stream().sorted(java.util.Comparator.comparingLong(o -> o.getLong("endedTs", 0L)))
+        .forEach(o -> outcomeIds.addLast(o.getString("drillId")));
+    LOG.info("domain engine counts {} finished drills ({} reports in {}, {} outcomes in the cluster)", all.size(),
+        localReports.size(), reports.dir(), kept.size());
+  }
+
+  /** Keeps a finished drill's outcome in the cluster (the newest {@link BusinessMetrics#MAX_OUTCOMES}). */
+  private void keepOutcome(JsonObject report) {
+    String id = report.getString("drillId");
+    outcomesMap.put(id, new JsonObject().put("drillId", id).put("scenario", report.getString("scenario"))
+        .put("endedTs", report.getLong("endedTs")).put("outcome", report.getJsonObject("outcome")));
+    outcomeIds.remove(id);
+    outcomeIds.addLast(id);
+    while (outcomeIds.size() > BusinessMetrics.MAX_OUTCOMES) {
+      outcomesMap.remove(outcomeIds.removeFirst());
+    }
+  }
+
   /** The cluster map keeps only the finished drills the registry keeps. */
   private void forgetDrill(String id) {
     drillsMap.remove(id);
@@ -245,6 +285,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     JsonObject state = drill.toJson();
     drills.ended(drill, state);
     metrics.add(BusinessMetrics.Outcome.fromReport(report));
+    keepOutcome(report);
     publishMetrics();
     DrillJournal journal = drill.journal();
     // the drill's journal goes once its end is kept: its state in the drills map and its report on disk
@@ -282,16 +323,37 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     long seed = randomSeed();
     LOG.info("auto drill: {} with seed {} at speed {}", scenario, seed, autoDrillSpeed);
     startDrill(scenarios.get(scenario), seed, autoDrillSpeed, ApprovalPolicy.AUTO_APPROVE,
-        ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, true);
+        ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, MissingAgentPolicy.WAIT, true);
   }
 
   private DrillRunner startDrill(Scenario s, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
-                                 boolean auto) {
+                                 MissingAgentPolicy missingAgents, boolean auto) {
     String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
     DrillRunner d = DrillRunner.start(this, clock, timers, new DrillSpec(id, s, seed, speed, policy, approvalTimeout,
-        auto), new DrillJournal(id, journalMap, clock, timers, 0, -1));
+        auto, missingAgents), new DrillJournal(id, journalMap, clock, timers, 0, -1));
+    missingAgents().forEach(a -> d.agentAvailability(a, false));
     drills.add(d);
     return d;
+  }
+
+  /** Agents the health keeper reported missing and not back yet. */
+  private Set<AgentId> missingAgents() {
+    return Collections.unmodifiableSet(missing);
+  }
+
+  private void onAvailability(Message<JsonObject> msg) {
+    AgentId agent;
+    try {
+      agent = AgentId.fromWire(msg.body().getString("agent"));
+    } catch (RuntimeException e) {
+      LOG.warn("ignored an agent availability without a known agent: {}", msg.body());
+      return;
+    }
+    boolean available = msg.body().getBoolean("available", true);
+    if (available ? missing.remove(agent) : missing.add(agent)) {
+      LOG.info("agent {} is {}", agent.wireName(), available ? "back" : "missing: drills that wait for it wait");
+      drills.active().forEach(d -> d.agentAvailability(agent, available));
+    }
   }
 
   private void onAgentReport(Message<JsonObject> msg) {

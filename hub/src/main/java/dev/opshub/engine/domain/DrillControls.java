@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Answers {@code control.drills}: start (scenario, seed, speed, policy, approvalTimeoutSeconds), pause, resume,
+ * Answers {@code control.drills}: start (scenario, seed, speed, policy, approvalTimeoutSeconds, missingAgents), pause, resume,
  * stop, speed, reset_agents, inject_fault, approve and reject. Each request is checked against the drill's state
  * before it is applied; one that does not fit is refused with a code and changes nothing. The reply is the drill.
  */
@@ -33,7 +33,8 @@ final class DrillControls {
 
   /** Starts a drill the controls validated. */
   interface Starter {
-    DrillRunner start(Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout);
+    DrillRunner start(Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
+                      MissingAgentPolicy missingAgents);
   }
 
   private final Map<String, Scenario> scenarios;
@@ -122,11 +123,17 @@ final class DrillControls {
     }
     double approvalTimeout = request.number("approvalTimeoutSeconds", ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, 1,
         MAX_APPROVAL_TIMEOUT);
+    MissingAgentPolicy missingAgents;
+    try {
+      missingAgents = MissingAgentPolicy.fromWire(request.string("missingAgents", "wait"));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new Refusal(ErrorCodes.INVALID_REQUEST, "missingAgents must be wait or fallback");
+    }
     int max = DomainEngineVerticle.MAX_ACTIVE_DRILLS;
     if (drills.activeCount() >= max) {
       throw new Refusal(ErrorCodes.RATE_LIMITED, "already " + drills.activeCount() + " drills running (max " + max + ")");
     }
-    DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout);
+    DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout, missingAgents);
     lastApplied = d;
     LOG.info("drill {} started: {} seed {} speed {}", d.id(), s.id(), seed, speed);
     return drills.drillJson(d.id());

@@ -212,6 +212,11 @@ final class DrillRunner {
     }
   }
 
+  /** An agent lost or got an active instance in the cluster (see {@link MissingAgentPolicy}). */
+  void agentAvailability(AgentId agent, boolean available) {
+    agents.availability(agent, available);
+  }
+
   /** An agent's report for this drill; one for a task not in flight (a duplicate, a late one) is ignored. */
   void onReport(AgentReport r) {
     if (state.active() && agents.waitsFor(r.taskId())) {
@@ -323,6 +328,7 @@ final class DrillRunner {
         .put("policy", spec.policy().wireName())
         .put("approvalTimeoutSeconds", spec.approvalTimeout())
         .put("auto", spec.auto())
+        .put("missingAgents", spec.missingAgents().wireName())
         .put("incidentId", incident == null ? null : incident.id())
         .put("incidentStatus", incident == null ? null : incident.status().wireName())
         .put("rounds", incident == null ? 0 : incident.rounds())

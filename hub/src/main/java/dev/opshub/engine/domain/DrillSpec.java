@@ -7,11 +7,17 @@ import java.util.Map;
 
 /**
  * What a drill is started with: its id, scenario, seed, speed at start (drill seconds per wall second), approval
- * policy and timeout (drill seconds), and whether the engine started it by itself (auto drills). The first entry
- * of the drill's journal.
+ * policy and timeout (drill seconds), whether the engine started it by itself (auto drills), and what it does while
+ * an agent is missing. The first entry of the drill's journal.
  */
 record DrillSpec(String id, Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
-                 boolean auto) {
+                 boolean auto, MissingAgentPolicy missingAgents) {
+
+  /** A drill that waits for a missing agent. */
+  DrillSpec(String id, Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
+            boolean auto) {
+    this(id, scenario, seed, speed, policy, approvalTimeout, auto, MissingAgentPolicy.WAIT);
+  }
 
   /** The journal's spec entry, with the wall time the drill started. */
   static JsonObject toJson(DrillSpec spec, long startedTs) {
@@ -24,6 +30,7 @@ record DrillSpec(String id, Scenario scenario, long seed, double speed, Approval
         .put("policy", spec.policy().wireName())
         .put("approvalTimeoutSeconds", spec.approvalTimeout())
         .put("auto", spec.auto())
+        .put("missingAgents", spec.missingAgents().wireName())
         .put("startedTs", startedTs);
   }
 
@@ -38,6 +45,6 @@ record DrillSpec(String id, Scenario scenario, long seed, double speed, Approval
     }
     return new DrillSpec(json.getString("id"), scenario, json.getLong("seed"), json.getDouble("speed"),
         ApprovalPolicy.fromWire(json.getString("policy")), json.getDouble("approvalTimeoutSeconds"),
-        json.getBoolean("auto", false));
+        json.getBoolean("auto", false), MissingAgentPolicy.fromWire(json.getString("missingAgents", "wait")));
   }
 }

@@ -24,8 +24,8 @@ class DrillControlsTest {
   private final DrillRegistry drills = new DrillRegistry(id -> { });
   private final List<DrillSpec> started = new ArrayList<>();
   private final DrillControls controls = new DrillControls(SCENARIOS, drills, () -> 4242,
-      (s, seed, speed, policy, timeout) -> {
-        DrillSpec spec = new DrillSpec("d" + (started.size() + 1), s, seed, speed, policy, timeout, false);
+      (s, seed, speed, policy, timeout, missing) -> {
+        DrillSpec spec = new DrillSpec("d" + (started.size() + 1), s, seed, speed, policy, timeout, false, missing);
         started.add(spec);
         ManualTimers timers = new ManualTimers(wall);
         DrillRunner d = DrillRunner.start(new SilentHost(), wall, timers, spec,
