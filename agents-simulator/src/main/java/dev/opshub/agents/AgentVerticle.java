@@ -32,8 +32,9 @@ import java.util.SplittableRandom;
  * <p>Only the instance on the node {@link AgentPlacement} names is active; on other nodes the instance is standby:
  * it keeps the fault table (controls reach every instance) but answers no task and publishes no status. It checks
  * the placement on every membership change and every {@link #PLACEMENT_CHECK_MS}, and announces itself when it
- * becomes active. An answer depends only on the task (and the fault table for a task that names no fault, which
- * the engine's never are), so an instance that takes over answers a task it sees again alike.
+ * becomes active. An answer depends only on the task (its fault, else a fault injected for every drill, which only a
+ * control without drill id sets, never the engine), so an instance that takes over answers a task it sees again
+ * alike, whatever controls it missed.
  *
  * <p>An agent answers at once with the drill time its work takes ({@code elapsedSeconds}); the engine places
  * the result at that drill time, so the drill replays the same whatever the machine's speed. The agent's
@@ -161,7 +162,9 @@ public abstract class AgentVerticle extends VerticleBase {
       LOG.warn("agent {} dropped a malformed task: {}", id.wireName(), e.getMessage());
       return;
     }
-    String fault = task.fault() != null ? task.fault() : faultFor(task.drillId());
+    // the task's fault is the drill's truth (the engine puts its faults in every task): a per-drill entry of this
+    // instance's table, which an instance that missed a control would lack or keep, is for its status only
+    String fault = task.fault() != null ? task.fault() : faults.get(ALL_DRILLS);
     if (fault != null && fault.startsWith(AgentFault.CRASH.wireName())) {
       // a crashed agent stops answering; the engine's timeout takes over
       setState(AgentState.FAILED, task, "crashed: no answer to " + task.kind().wireName(), confidence);
@@ -240,11 +243,6 @@ public abstract class AgentVerticle extends VerticleBase {
       vertx.cancelTimer(displayTimer);
       displayTimer = -1;
     }
-  }
-
-  private String faultFor(String drill) {
-    String f = drill == null ? null : faults.get(drill);
-    return f != null ? f : faults.get(ALL_DRILLS);
   }
 
   private void onControl(Message<JsonObject> msg) {

@@ -145,6 +145,21 @@ class AgentsStandbyTest {
 
   @Test
   @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+  void theTaskSaysWhichFaultIsInForceNotWhatControlsAnInstanceHappenedToSee(Vertx vertx, VertxTestContext ctx) {
+    // n-a keeps a crash for drill-x from a control (e.g. one the other instances missed); the engine's tasks name
+    // the drill's faults, and this one names none
+    vertx.eventBus().publish(Addresses.INTERNAL_AGENT_CONTROL, new JsonObject().put("action", "inject")
+        .put("agent", "diagnosis").put("fault", "crash").put("drillId", "drill-x"));
+    vertx.eventBus().publish(Addresses.INTERNAL_AGENT_TASKS, task("t-2", AgentId.DIAGNOSIS, TaskKind.DIAGNOSE).toJson());
+    answers(vertx, "t-2", 1).onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+      assertThat(answers).extracting(AgentReport::node).containsExactly("n-a");
+      assertThat(answers.get(0).findings().getString("cause")).isEqualTo("connection_pool_exhaustion");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
   void withNoAgentsMemberNobodyAnswers(Vertx vertx, VertxTestContext ctx) {
     setMembers(vertx);
     int before = statuses.size();

@@ -96,7 +96,11 @@ public final class EngineHealthVerticle extends VerticleBase {
       reject("agent status", e);
       return;
     }
-    if (status.state() == AgentState.MISSING || status.node() == null || tracker.gone(status.node())) {
+    if (status.state() == AgentState.MISSING || status.node() == null) {
+      reject("agent status", new IllegalArgumentException("an agent reports its node and never the state missing"));
+      return;
+    }
+    if (tracker.gone(status.node())) {
       return;
     }
     JsonObject body = status.toJson();
