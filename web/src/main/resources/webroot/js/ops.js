@@ -417,7 +417,7 @@ function renderHealth() {
       const slow = !down && n.eventLoopDelayMs > 100;
       return h('tr', { dataset: { node: n.nodeId, status: n.status } },
         h('td', { class: down ? 'warn' : '' }, down ? '✖ ' : '✔ ', n.nodeId,
-          down ? ` (down: ${DOWN_WHY[n.reason] ?? n.reason})` : ''),
+          down ? ` (down${n.reason ? ': ' + (DOWN_WHY[n.reason] ?? n.reason) : ''})` : ''),
         h('td', null, down ? '' : n.roles.join(', ')),
         h('td', null, fmtNum(n.connections)),
         h('td', null, fmtNum(n.deliveriesPerSec, 1)),
