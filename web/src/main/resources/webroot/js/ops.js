@@ -251,6 +251,8 @@ function renderAgents() {
         h('h3', null, id), h('p', { class: 'muted' }, 'no report yet'));
     }
     const state = a.state;
+    // when the engine last heard from it (null: never, for a missing agent), kept fresh by the ticker below
+    const seen = health ? health.lastSeen : a.ts;
     const flagged = state === 'degraded' || state === 'failed' || state === 'missing';
     const alert = { failed: ['✖ ', 'Agent failed — fallback in use'], degraded: ['⚠ ', 'Agent degraded — fallback result shown'],
       missing: ['⊘ ', 'Agent missing — no active instance on any node'] }[state];
@@ -263,7 +265,7 @@ function renderAgents() {
         h('dt', null, 'Last action'), h('dd', { class: 'last-action' }, a.lastAction ?? '—'),
         a.fault !== null ? [h('dt', null, 'Fault'), h('dd', { class: 'fault' }, '⚡ ' + a.fault)] : null,
         h('dt', null, state === 'missing' ? 'Last node' : 'Node'), h('dd', null, a.node ?? '—'),
-        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: a.ts } }, ago(health ? health.lastSeen : a.ts))));
+        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: seen } }, ago(seen))));
   }));
 }
 
