@@ -9,11 +9,14 @@ import { drillTime, timelineText } from './timeline.js';
 const AGENTS = ['detection', 'diagnosis', 'prediction', 'resolution', 'communication'];
 const LIFECYCLE = ['detected', 'triaged', 'investigating', 'diagnosed', 'resolving', 'resolved', 'closed'];
 const STATE_ICONS = {
-  idle: '○', analyzing: '◔', proposing: '◑', waiting: '◕', acting: '●', degraded: '⚠', failed: '✖',
+  idle: '○', analyzing: '◔', proposing: '◑', waiting: '◕', acting: '●', degraded: '⚠', failed: '✖', missing: '⊘',
 };
 const AGENT_VERDICTS = {
-  ok: '✔ healthy', degraded: '⚠ degraded', failed: '✖ failed', missing: '⚠ missing (no heartbeat)',
+  ok: '✔ healthy', degraded: '⚠ degraded', failed: '✖ failed', missing: '⊘ missing',
 };
+// why an agent is missing or a node down (reason in ops.health)
+const GONE_WHY = { left: 'its node left the cluster', silent: 'no heartbeat' };
+const DOWN_WHY = { left: 'left the cluster', silent: 'silent' };
 const ACTIVE = ['running', 'paused'];   // drill states that take controls
 const MAX_INCIDENTS = 30;
 const MAX_TIMELINE = 60;
@@ -248,18 +251,21 @@ function renderAgents() {
         h('h3', null, id), h('p', { class: 'muted' }, 'no report yet'));
     }
     const state = a.state;
-    const flagged = state === 'degraded' || state === 'failed';
+    // when the engine last heard from it (null: never, for a missing agent), kept fresh by the ticker below
+    const seen = health ? health.lastSeen : a.ts;
+    const flagged = state === 'degraded' || state === 'failed' || state === 'missing';
+    const alert = { failed: ['✖ ', 'Agent failed — fallback in use'], degraded: ['⚠ ', 'Agent degraded — fallback result shown'],
+      missing: ['⊘ ', 'Agent missing — no active instance on any node'] }[state];
     return h('article', { class: 'agent' + (flagged ? ' flagged' : ''), dataset: { agent: id, state } },
       h('h3', null, id, ' ', stateBadge(state)),
-      flagged ? h('p', { class: 'alert' }, h('span', { 'aria-hidden': 'true' }, state === 'failed' ? '✖ ' : '⚠ '),
-        state === 'failed' ? 'Agent failed — fallback in use' : 'Agent degraded — fallback result shown') : null,
+      alert ? h('p', { class: 'alert' }, h('span', { 'aria-hidden': 'true' }, alert[0]), alert[1]) : null,
       h('dl', null,
         h('dt', null, 'Confidence'), h('dd', null, confidenceBar(a.confidence)),
         h('dt', null, 'Incident'), h('dd', null, a.incidentId ?? '—'),
         h('dt', null, 'Last action'), h('dd', { class: 'last-action' }, a.lastAction ?? '—'),
         a.fault !== null ? [h('dt', null, 'Fault'), h('dd', { class: 'fault' }, '⚡ ' + a.fault)] : null,
-        h('dt', null, 'Node'), h('dd', null, a.node),
-        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: a.ts } }, ago(health ? health.lastSeen : a.ts))));
+        h('dt', null, state === 'missing' ? 'Last node' : 'Node'), h('dd', null, a.node ?? '—'),
+        h('dt', null, 'Seen'), h('dd', { class: 'seen', dataset: { ts: seen } }, ago(seen))));
   }));
 }
 
@@ -408,11 +414,12 @@ function renderHealth() {
     h('thead', null, h('tr', null, ['Node', 'Roles', 'Connections', 'Deliveries/s', 'Loop delay', 'Heap', 'CPU', 'Updated']
       .map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', null, nodes.map(n => {
-      // a node gone silent is reported once with its last-seen time and no figures
+      // a node that is down (left the cluster, or silent) is reported once with its last-seen time and no figures
       const down = n.status === 'down';
       const slow = !down && n.eventLoopDelayMs > 100;
       return h('tr', { dataset: { node: n.nodeId, status: n.status } },
-        h('td', { class: down ? 'warn' : '' }, down ? '✖ ' : '✔ ', n.nodeId, down ? ' (down)' : ''),
+        h('td', { class: down ? 'warn' : '' }, down ? '✖ ' : '✔ ', n.nodeId,
+          down ? ` (down${n.reason ? ': ' + (DOWN_WHY[n.reason] ?? n.reason) : ''})` : ''),
         h('td', null, down ? '' : n.roles.join(', ')),
         h('td', null, fmtNum(n.connections)),
         h('td', null, fmtNum(n.deliveriesPerSec, 1)),
@@ -428,7 +435,8 @@ function renderHealth() {
     h('tbody', null, agents.map(([id, a]) => h('tr', { dataset: { agent: id } },
       h('td', null, id),
       h('td', null, stateBadge(a.state)),
-      h('td', { class: a.status === 'ok' ? 'ok' : 'warn' }, AGENT_VERDICTS[a.status]),
+      h('td', { class: a.status === 'ok' ? 'ok' : 'warn' }, AGENT_VERDICTS[a.status],
+        a.status === 'missing' && a.reason ? ` (${GONE_WHY[a.reason] ?? a.reason})` : ''),
       h('td', null, fmtTime(a.lastSeen)),
       h('td', null, fmtMs(a.heartbeatAgeMs))))))) : h('p', { class: 'empty' }, 'Waiting for agent health…'));
   renderAgents();

@@ -29,6 +29,13 @@ import java.util.SplittableRandom;
  * Shared machinery of the five agents: task intake (filtered on the agent's id), live state reported on every
  * change and as a heartbeat, faults, the degraded/fallback rule, and the report. Subclasses only reason.
  *
+ * <p>Only the instance on the node {@link AgentPlacement} names is active; on other nodes the instance is standby:
+ * it keeps the fault table (controls reach every instance) but answers no task and publishes no status. It checks
+ * the placement on every membership change and every {@link #PLACEMENT_CHECK_MS}, and announces itself when it
+ * becomes active. An answer depends only on the task (its fault, else a fault injected for every drill, which only a
+ * control without drill id sets, never the engine), so an instance that takes over answers a task it sees again
+ * alike, whatever controls it missed.
+ *
  * <p>An agent answers at once with the drill time its work takes ({@code elapsedSeconds}); the engine places
  * the result at that drill time, so the drill replays the same whatever the machine's speed. The agent's
  * visible state follows the drill clock: it stays {@code analyzing} for elapsed / speed wall time.
@@ -45,6 +52,8 @@ public abstract class AgentVerticle extends VerticleBase {
   static final int MAX_FAULTS = 256;
   /** Key of a fault that applies to every drill. */
   static final String ALL_DRILLS = "*";
+  /** Safety net for a missed membership event: the placement is checked again this often. */
+  static final long PLACEMENT_CHECK_MS = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
@@ -58,6 +67,7 @@ public abstract class AgentVerticle extends VerticleBase {
   private final Map<String, String> faults = new LinkedHashMap<>();
   private long idleTimer = -1;
   private long displayTimer = -1;
+  private boolean active;
 
   protected AgentVerticle(AgentId id) {
     this.id = id;
@@ -66,11 +76,48 @@ public abstract class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     nodeId = config().getString("nodeId", nodeId);
+    active = activeHere();
     vertx.setPeriodic(HEARTBEAT_MS, t -> publishStatus(true));
+    vertx.setPeriodic(PLACEMENT_CHECK_MS, t -> checkPlacement());
     Future<?> tasks = vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_TASKS, this::onTask).completion();
     Future<?> control = vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_CONTROL, this::onControl)
         .completion();
-    return Future.all(tasks, control).onSuccess(v -> publishStatus(false));
+    Future<?> members = vertx.eventBus().localConsumer(Addresses.LOCAL_MEMBERSHIP_CHANGED, m -> checkPlacement())
+        .completion();
+    return Future.all(tasks, control, members).onSuccess(v -> publishStatus(false));
+  }
+
+  /** True while this instance is the active one of its agent. */
+  boolean isActive() {
+    return active;
+  }
+
+  private boolean activeHere() {
+    try {
+      return AgentPlacement.activeHere(vertx, nodeId);
+    } catch (RuntimeException e) {
+      LOG.warn("agent {} kept its placement: unreadable member list ({})", id.wireName(), e.toString());
+      return active;
+    }
+  }
+
+  private void checkPlacement() {
+    boolean now = activeHere();
+    if (now == active) {
+      return;
+    }
+    active = now;
+    if (now) {
+      LOG.debug("agent {} active on node {}", id.wireName(), nodeId);
+      publishStatus(false);
+    } else {
+      LOG.debug("agent {} standby on node {}", id.wireName(), nodeId);
+      // what this instance was showing or about to answer is the active instance's business now
+      cancelTimers();
+      if (state != AgentState.FAILED) {
+        state = AgentState.IDLE;
+      }
+    }
   }
 
   /** What the agent found for {@code task}. */
@@ -102,6 +149,9 @@ public abstract class AgentVerticle extends VerticleBase {
   }
 
   private void onTask(Message<JsonObject> msg) {
+    if (!active) {
+      return;
+    }
     AgentTask task;
     try {
       if (!id.wireName().equals(msg.body().getString("agent"))) {
@@ -112,7 +162,9 @@ public abstract class AgentVerticle extends VerticleBase {
       LOG.warn("agent {} dropped a malformed task: {}", id.wireName(), e.getMessage());
       return;
     }
-    String fault = task.fault() != null ? task.fault() : faultFor(task.drillId());
+    // the task's fault is the drill's truth (the engine puts its faults in every task): a per-drill entry of this
+    // instance's table, which an instance that missed a control would lack or keep, is for its status only
+    String fault = task.fault() != null ? task.fault() : faults.get(ALL_DRILLS);
     if (fault != null && fault.startsWith(AgentFault.CRASH.wireName())) {
       // a crashed agent stops answering; the engine's timeout takes over
       setState(AgentState.FAILED, task, "crashed: no answer to " + task.kind().wireName(), confidence);
@@ -193,11 +245,6 @@ public abstract class AgentVerticle extends VerticleBase {
     }
   }
 
-  private String faultFor(String drill) {
-    String f = drill == null ? null : faults.get(drill);
-    return f != null ? f : faults.get(ALL_DRILLS);
-  }
-
   private void onControl(Message<JsonObject> msg) {
     JsonObject body = msg.body();
     String agent = body.getString("agent");
@@ -251,6 +298,9 @@ public abstract class AgentVerticle extends VerticleBase {
   }
 
   private void publishStatus(boolean heartbeat) {
+    if (!active) {
+      return;
+    }
     String fault = faults.isEmpty() ? null : String.join(",", faults.values());
     AgentStatus status = new AgentStatus(id, state, nodeId, confidence, incidentId, drillId, lastAction, fault,
         heartbeat, System.currentTimeMillis());

@@ -8,8 +8,9 @@ import io.vertx.core.json.JsonObject;
  * heartbeat, and what the engine republishes on {@link Addresses#AGENTS_STATE} (key = agent id).
  *
  * @param agent       which agent
- * @param state       its live state
- * @param node        id of the node the agent runs on
+ * @param state       its live state ({@link AgentState#MISSING} only in the engine's own entry for an agent with no
+ *                    active instance)
+ * @param node        id of the node the agent runs on (in a missing entry: where it last ran, or null)
  * @param confidence  confidence of its latest result, 0..1, or -1 before any
  * @param incidentId  incident it works on, or null
  * @param drillId     drill it works on, or null

@@ -20,7 +20,11 @@ public final class MapNames {
   public static final String JOURNAL = "opshub.journal";
   /** Cluster map of finished drills' outcomes by drill id, for the business metrics every engine computes alike. */
   public static final String OUTCOMES = "opshub.outcomes";
-  /** Cluster map of the nodes the active engine has published on {@code ops.health}, so a successor can report the gone ones down. */
+  /**
+   * Cluster map of the nodes the active engine has published on {@code ops.health}, so a successor can report the gone
+   * ones down: keys as on that stream, {@code node:<id>} ({@code {"lastSeen":ms}}) and {@code agent:<id>} (the node of
+   * the agent's latest status, {@code {"node":id,"lastSeen":ms}}); bounded by the engine's bound on tracked nodes.
+   */
   public static final String KNOWN_NODES = "opshub.nodes";
   /** Hazelcast member attribute holding a member's roles, a comma list. */
   public static final String ROLES_ATTRIBUTE = "opshub.roles";
