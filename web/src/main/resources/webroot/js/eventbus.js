@@ -23,7 +23,7 @@ export const STATUS = Object.freeze({
   CONNECTING: 'connecting', CONNECTED: 'connected', RECONNECTING: 'reconnecting', OFFLINE: 'offline',
 });
 
-function uuid() {
+export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return 'r-' + Math.random().toString(36).slice(2) + Date.now().toString(36);
 }

@@ -1,7 +1,7 @@
 // /ops: the live operations dashboard, the only page that opens the bridge.
 // It reads the field names of contract/src/main/resources/schema/*.schema.json (docs/SCHEMAS.md), and only those:
 // one schema per ops.* stream body, the drill control reply and the REST bodies below.
-import { OpsBus, STATUS, resolveNodes } from './eventbus.js';
+import { OpsBus, STATUS, resolveNodes, uuid } from './eventbus.js';
 import { h, fill, $, num, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtBytes, fmtTime, fetchJson, scheduler } from './dom.js';
 import { sparkline } from './charts.js';
 import { drillTime, timelineText } from './timeline.js';
@@ -65,13 +65,32 @@ function showResult(ok, text) {
   fill(el, h('span', { 'aria-hidden': 'true' }, ok ? '✔ ' : '✖ '), text);
 }
 
+/** Codes of a request no engine answered (none active, or one taking over): a start is sent again. */
+const NO_ANSWER = ['no_engine', 'timeout', 'no_handlers'];
+const START_ATTEMPTS = 5;
+
+/** Sends a start (with its request key) until an engine answers it, a second apart, at most START_ATTEMPTS times. */
+async function requestStart(body, label) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bus.request('ops.control.drills', body, { token: token() });
+    } catch (e) {
+      if (!NO_ANSWER.includes(e.code) || attempt >= START_ATTEMPTS) throw e;
+      showResult(false, `${label}: no engine answered (attempt ${attempt} of ${START_ATTEMPTS}); sending it again…`);
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 async function control(body, label) {
   if (!token()) {
     showResult(false, 'Enter the operator token first.');
     return null;
   }
   try {
-    const reply = await bus.request('ops.control.drills', body, { token: token() });
+    const reply = body.action === 'start'
+      ? await requestStart({ ...body, requestKey: uuid() }, label)
+      : await bus.request('ops.control.drills', body, { token: token() });
     showResult(true, `${label}: ok (drill ${reply.id}), ${reply.state}`);
     // the incident in the reply may be older than the one ops.incidents already brought: the stream wins
     const { incident, ...drill } = reply;

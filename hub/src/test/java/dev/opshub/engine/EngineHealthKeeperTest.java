@@ -64,7 +64,7 @@ class EngineHealthKeeperTest {
     }
 
     @Override
-    public long publish(String address, String key, JsonObject body) {
+    public long publish(String address, String key, JsonObject body, String id) {
       body.put("ts", clock.currentTimeMillis()).put("key", key);
       published.add(new Published(address, key, body.copy()));
       return published.size();

@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +45,6 @@ class AgentFailoverIT {
   private static final Duration TAKEOVER = Duration.ofSeconds(10);
   private static final Pattern NODE_ID = Pattern.compile("opshub node (\\S+) started");
   private static final Set<String> AGENTS = Set.of("detection", "diagnosis", "prediction", "resolution", "communication");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final List<HubProcess> nodes = new ArrayList<>();
   private final String token = "it-token-" + UUID.randomUUID();
@@ -91,8 +87,8 @@ class AgentFailoverIT {
     assertThat(page.bodies(Addresses.AGENTS_STATE, 0)).as("standby agents publish nothing")
         .noneMatch(s -> b.equals(s.getString("node")));
 
-    JsonObject drill = post(web, "/api/drills", new JsonObject().put("scenario", "database_cascade").put("seed", 42)
-        .put("speed", 40));
+    JsonObject drill = new JsonObject(web.startDrill(new JsonObject().put("scenario", "database_cascade").put("seed", 42)
+        .put("speed", 40).encode()));
     String drillId = drill.getString("id");
     // before the incident is detected (drill time 344): every agent action of the incident comes after the kill
     await("drill time 60").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
@@ -174,15 +170,6 @@ class AgentFailoverIT {
     return page.bodies(Addresses.HEALTH, from).stream()
         .filter(h -> key.equals(h.getString("key")) && status.equals(h.getString("status")))
         .findFirst().orElse(null);
-  }
-
-  private JsonObject post(HubProcess web, String path, JsonObject body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(web.baseUrl() + path)).timeout(Duration.ofSeconds(5))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(201);
-    return new JsonObject(response.body());
   }
 
   private static JsonObject getJson(HubProcess web, String path) throws Exception {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -161,6 +162,33 @@ public final class HubProcess implements AutoCloseable {
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).GET().build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Starts a drill as a careful client does: {@code POST /api/drills} with an {@code Idempotency-Key}, sent again
+   * with the same key every second while the answer is 503 (an engine taking over), for up to 30 s.
+   *
+   * @return the 201 answer's body, the drill
+   */
+  public String startDrill(String body) {
+    String key = UUID.randomUUID().toString();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/drills")).timeout(Duration.ofSeconds(5))
+        .header("Authorization", "Bearer " + operatorToken).header("Content-Type", "application/json")
+        .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    String[] drill = new String[1];
+    await("POST /api/drills on " + name).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofSeconds(1)).until(() -> {
+          HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          if (response.statusCode() == 503) {
+            return false;
+          }
+          if (response.statusCode() != 201) {
+            throw new AssertionError("POST /api/drills on " + name + ": " + response.statusCode() + " " + response.body());
+          }
+          drill[0] = response.body();
+          return true;
+        });
+    return drill[0];
   }
 
   public String name() {

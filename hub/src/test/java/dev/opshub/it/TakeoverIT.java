@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +45,6 @@ class TakeoverIT {
   private static final int SPEED = 60;
   private static final List<String> STREAMS = List.of(Addresses.DRILLS, Addresses.INCIDENTS, Addresses.INCIDENTS_TIMELINE,
       Addresses.CONSENSUS);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Vertx vertx;
   private TestCluster cluster;
@@ -117,14 +113,15 @@ class TakeoverIT {
       probe.start();
       await("probe running").atMost(Duration.ofSeconds(5)).until(() -> probe.samples.size() >= 5);
       long stoppedAt = System.nanoTime();
+      long stoppedAtMillis = System.currentTimeMillis();
       stop.run();
       second.awaitLog("engine active, epoch=", Duration.ofSeconds(60));
-      long activeAt = System.nanoTime();
       JsonObject report = awaitReport(web, drill);
       probe.stop();
 
       long secondEpoch = TestCluster.activeEpoch(second);
       assertThat(secondEpoch).isGreaterThan(firstEpoch);
+      long activeMs = TestCluster.activeAtMillis(second, secondEpoch) - stoppedAtMillis;
       assertThat(normalize(report, drill)).as("the report of the drill taken over").isEqualTo(normalize(referenceReport, reference));
 
       Map<String, List<String>> expected = events(viewer.received(), reference);
@@ -141,7 +138,7 @@ class TakeoverIT {
       probe.assertAnsweredWithinASecond();
 
       long firstUpdate = firstMessageAfter(viewer.received(), drill, stoppedAt);
-      record(fault, Map.of("engineActiveMs", ms(activeAt - stoppedAt), "nextLiveUpdateMs", ms(firstUpdate - stoppedAt),
+      record(fault, Map.of("engineActiveMs", activeMs, "nextLiveUpdateMs", ms(firstUpdate - stoppedAt),
           "rest503", probe.count(503), "restMaxMs", probe.maxMs(), "events", seen.values().stream().mapToInt(List::size).sum()));
     }
   }
@@ -154,14 +151,9 @@ class TakeoverIT {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
-  private static String startDrill(HubProcess web) throws IOException, InterruptedException {
+  private static String startDrill(HubProcess web) {
     JsonObject body = new JsonObject().put("scenario", SCENARIO).put("seed", SEED).put("speed", SPEED);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(web.baseUrl() + "/api/drills")).timeout(Duration.ofSeconds(5))
-        .header("Authorization", "Bearer " + web.operatorToken()).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return new JsonObject(response.body()).getString("id");
+    return new JsonObject(web.startDrill(body.encode())).getString("id");
   }
 
   /** The drill's after-action report once it ended (within two minutes). */

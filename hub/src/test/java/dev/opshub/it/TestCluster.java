@@ -4,6 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +66,21 @@ final class TestCluster implements AutoCloseable {
     }
     assertThat(epoch).as("epoch in the log of %s", node.name()).isPositive();
     return epoch;
+  }
+
+  /**
+   * When (epoch ms) {@code node}'s log said its engine became active under {@code epoch}: the time of that line
+   * (the log's HH:mm:ss.SSS, this machine's clock and zone), so a measure does not include a log poll's wait.
+   */
+  static long activeAtMillis(HubProcess node, long epoch) {
+    String marker = "engine active, epoch=" + epoch;
+    String line = node.logText().lines().filter(l -> l.contains(marker)).findFirst().orElseThrow();
+    LocalTime time = LocalTime.parse(line.substring(0, 12));
+    ZonedDateTime at = ZonedDateTime.of(LocalDate.now(), time, ZoneId.systemDefault());
+    if (at.toInstant().toEpochMilli() > System.currentTimeMillis() + 60_000) {
+      at = at.minusDays(1);
+    }
+    return at.toInstant().toEpochMilli();
   }
 
   /** Waits until {@code web}'s {@code /health} lists {@code count} members. */

@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -107,16 +108,18 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
       return null;
     }));
     // agents' reports are taken from the start (a rebuilt drill sends its tasks in flight again at once); drills
-    // left by another engine are rebuilt before any request is answered: none meets a drill not there yet
-    return Future.all(loaded, pastReports)
+    // left by another engine are rebuilt before any request is answered: none meets a drill not there yet. The
+    // past outcomes load meanwhile, and are counted before any figure is published or asked for
+    Future<Void> restored = Future.all(loaded, maps)
         .compose(v -> Future.all(
             vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_AGENT_REPORTS, this::onAgentReport).completion(),
             vertx.eventBus().<JsonObject>localConsumer(Addresses.LOCAL_AGENT_AVAILABILITY, this::onAvailability)
                 .completion()))
-        .compose(v -> restore())
+        .compose(v -> restore());
+    return Future.all(restored, pastReports)
         .compose(v -> {
           DrillControls controls = new DrillControls(scenarios, drills, this::randomSeed,
-              (s, seed, speed, policy, timeout, missing) -> startDrill(s, seed, speed, policy, timeout, missing, false));
+              (s, seed, speed, policy, timeout, missing, key) -> startDrill(s, seed, speed, policy, timeout, missing, false, key));
           EngineQueries queries = new EngineQueries(drills, scenarios, reports, metrics, recorded, orphanIncidents::size);
           return Future.all(
               vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, controls::handle).completion(),
@@ -221,11 +224,16 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     Map<String, JsonObject> byDrill = new LinkedHashMap<>();
     localReports.forEach(r -> byDrill.put(r.getString("drillId"), r));
     kept.forEach(o -> byDrill.putIfAbsent(o.getString("drillId"), o));
+    // a drill that ended while this engine rebuilt it (meanwhile) is counted already
+    outcomeIds.forEach(byDrill::remove);
     List<JsonObject> all = new ArrayList<>(byDrill.values());
-    all.sort(java.util.Comparator.comparingLong(r -> r.getLong("endedTs", 0L)));
+    all.sort(Comparator.comparingLong(r -> r.getLong("endedTs", 0L)));
     all.forEach(r -> metrics.add(BusinessMetrics.Outcome.fromReport(r)));
-    kept.stream().sorted(java.util.Comparator.comparingLong(o -> o.getLong("endedTs", 0L)))
-        .forEach(o -> outcomeIds.addLast(o.getString("drillId")));
+    List<String> older = kept.stream().sorted(Comparator.comparingLong(o -> o.getLong("endedTs", 0L)))
+        .map(o -> o.getString("drillId")).filter(id -> !outcomeIds.contains(id)).toList();
+    for (int i = older.size() - 1; i >= 0; i--) {
+      outcomeIds.addFirst(older.get(i));
+    }
     LOG.info("domain engine counts {} finished drills ({} reports in {}, {} outcomes in the cluster)", all.size(),
         localReports.size(), reports.dir(), kept.size());
   }
@@ -323,14 +331,14 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     long seed = randomSeed();
     LOG.info("auto drill: {} with seed {} at speed {}", scenario, seed, autoDrillSpeed);
     startDrill(scenarios.get(scenario), seed, autoDrillSpeed, ApprovalPolicy.AUTO_APPROVE,
-        ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, MissingAgentPolicy.WAIT, true);
+        ApprovalPolicy.DEFAULT_APPROVAL_TIMEOUT, MissingAgentPolicy.WAIT, true, null);
   }
 
   private DrillRunner startDrill(Scenario s, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
-                                 MissingAgentPolicy missingAgents, boolean auto) {
+                                 MissingAgentPolicy missingAgents, boolean auto, String requestKey) {
     String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
     DrillRunner d = DrillRunner.start(this, clock, timers, new DrillSpec(id, s, seed, speed, policy, approvalTimeout,
-        auto, missingAgents), new DrillJournal(id, journalMap, clock, timers, 0, -1));
+        auto, missingAgents, requestKey), new DrillJournal(id, journalMap, clock, timers, 0, -1));
     missingAgents().forEach(a -> d.agentAvailability(a, false));
     drills.add(d);
     return d;

@@ -12,11 +12,14 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
- * Answers {@code control.drills}: start (scenario, seed, speed, policy, approvalTimeoutSeconds, missingAgents), pause, resume,
- * stop, speed, reset_agents, inject_fault, approve and reject. Each request is checked against the drill's state
- * before it is applied; one that does not fit is refused with a code and changes nothing. The reply is the drill.
+ * Answers {@code control.drills}: start (scenario, seed, speed, policy, approvalTimeoutSeconds, missingAgents,
+ * requestKey), pause, resume, stop, speed, reset_agents, inject_fault, approve and reject. Each request is checked
+ * against the drill's state before it is applied; one that does not fit is refused with a code and changes nothing.
+ * The reply is the drill. A start whose {@code requestKey} already started a drill (a client sending it again after
+ * no answer came, maybe across a takeover) is answered with that drill; nothing else starts.
  */
 final class DrillControls {
 
@@ -30,11 +33,13 @@ final class DrillControls {
   private static final List<String> DRILL_ACTIONS = List.of("pause", "resume", "stop", "speed", "reset_agents",
       "inject_fault", "approve", "reject");
   private static final List<String> BYZANTINE_MODES = List.of("no_evidence", "out_of_range", "conflicting");
+  /** What a request key may be: as the {@code Idempotency-Key} of HTTP APIs, a UUID or a short token. */
+  private static final Pattern REQUEST_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   /** Starts a drill the controls validated. */
   interface Starter {
     DrillRunner start(Scenario scenario, long seed, double speed, ApprovalPolicy policy, double approvalTimeout,
-                      MissingAgentPolicy missingAgents);
+                      MissingAgentPolicy missingAgents, String requestKey);
   }
 
   private final Map<String, Scenario> scenarios;
@@ -108,6 +113,12 @@ final class DrillControls {
   }
 
   private JsonObject start(EngineRequest request) {
+    String requestKey = requestKey(request);
+    String earlier = requestKey == null ? null : drills.startedBy(requestKey);
+    if (earlier != null) {
+      lastApplied = drills.active(earlier);
+      return drills.drillJson(earlier);
+    }
     String name = request.text("scenario");
     Scenario s = scenarios.get(name);
     if (s == null) {
@@ -133,10 +144,21 @@ final class DrillControls {
     if (drills.activeCount() >= max) {
       throw new Refusal(ErrorCodes.RATE_LIMITED, "already " + drills.activeCount() + " drills running (max " + max + ")");
     }
-    DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout, missingAgents);
+    DrillRunner d = starter.start(s, seed, speed, policy, approvalTimeout, missingAgents, requestKey);
     lastApplied = d;
     LOG.info("drill {} started: {} seed {} speed {}", d.id(), s.id(), seed, speed);
     return drills.drillJson(d.id());
+  }
+
+  private static String requestKey(EngineRequest request) {
+    Object raw = request.value("requestKey");
+    if (raw == null) {
+      return null;
+    }
+    if (raw instanceof String key && REQUEST_KEY.matcher(key).matches()) {
+      return key;
+    }
+    throw new Refusal(ErrorCodes.INVALID_REQUEST, "requestKey must be 1-100 letters, digits or . _ : -");
   }
 
   private long seed(EngineRequest request) {

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The engine's drills: those running or paused, by id, and the last state of the newest
- * {@link #MAX_FINISHED_DRILLS} finished ones (for queries and for refusing controls that no longer apply).
+ * {@link #MAX_FINISHED_DRILLS} finished ones (for queries and for refusing controls that no longer apply), and which
+ * drill each start request key started.
  */
 final class DrillRegistry {
 
@@ -22,6 +23,8 @@ final class DrillRegistry {
 
   private final Map<String, DrillRunner> active = new LinkedHashMap<>();
   private final Map<String, JsonObject> finished = new LinkedHashMap<>();
+  /** Request key → id of the finished drill it started (only for drills in {@link #finished}). */
+  private final Map<String, String> finishedKeys = new LinkedHashMap<>();
   private final Consumer<String> forget;
 
   /** {@code forget} is told the id of each finished drill no longer kept. */
@@ -46,6 +49,16 @@ final class DrillRegistry {
     return active.size();
   }
 
+  /** The id of the drill (running or finished) a start with request key {@code key} started, or null. */
+  String startedBy(String key) {
+    for (DrillRunner d : active.values()) {
+      if (key.equals(d.spec().requestKey())) {
+        return d.id();
+      }
+    }
+    return finishedKeys.get(key);
+  }
+
   /** The last state of the finished drill {@code id}, or null. */
   JsonObject finished(String id) {
     return finished.get(id);
@@ -55,6 +68,10 @@ final class DrillRegistry {
   void ended(DrillRunner drill, JsonObject state) {
     active.remove(drill.id());
     rememberFinished(state);
+    String key = drill.spec().requestKey();
+    if (key != null && finished.containsKey(drill.id())) {
+      finishedKeys.put(key, drill.id());
+    }
   }
 
   /** Keeps a finished drill's last state (newest last), forgetting the oldest beyond the bound. */
@@ -64,6 +81,7 @@ final class DrillRegistry {
     while (finished.size() > MAX_FINISHED_DRILLS) {
       String oldest = finished.keySet().iterator().next();
       finished.remove(oldest);
+      finishedKeys.values().remove(oldest);
       forget.accept(oldest);
     }
   }

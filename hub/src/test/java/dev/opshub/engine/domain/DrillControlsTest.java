@@ -24,8 +24,8 @@ class DrillControlsTest {
   private final DrillRegistry drills = new DrillRegistry(id -> { });
   private final List<DrillSpec> started = new ArrayList<>();
   private final DrillControls controls = new DrillControls(SCENARIOS, drills, () -> 4242,
-      (s, seed, speed, policy, timeout, missing) -> {
-        DrillSpec spec = new DrillSpec("d" + (started.size() + 1), s, seed, speed, policy, timeout, false, missing);
+      (s, seed, speed, policy, timeout, missing, key) -> {
+        DrillSpec spec = new DrillSpec("d" + (started.size() + 1), s, seed, speed, policy, timeout, false, missing, key);
         started.add(spec);
         ManualTimers timers = new ManualTimers(wall);
         DrillRunner d = DrillRunner.start(new SilentHost(), wall, timers, spec,
@@ -92,6 +92,33 @@ class DrillControlsTest {
     drills.rememberFinished(new JsonObject().put("id", "d0").put("state", "completed"));
     assertRefused(new JsonObject().put("action", "pause").put("drillId", "d0"), ErrorCodes.INVALID_STATE,
         "drill d0 is completed; pause no longer applies");
+  }
+
+  @Test
+  void aStartSentAgainWithItsRequestKeyGetsTheDrillItStarted() {
+    JsonObject first = controls.apply(start("memory_leak").put("requestKey", "k-1"));
+    JsonObject again = controls.apply(start("memory_leak").put("requestKey", "k-1"));
+    assertThat(again.getString("id")).isEqualTo(first.getString("id")).isEqualTo("d1");
+    JsonObject other = controls.apply(start("memory_leak").put("requestKey", "k-2"));
+    assertThat(other.getString("id")).isEqualTo("d2");
+    assertThat(started).extracting(DrillSpec::requestKey).containsExactly("k-1", "k-2");
+
+    drills.ended(drills.active("d1"), new JsonObject().put("id", "d1").put("state", "completed"));
+    assertThat(controls.apply(start("memory_leak").put("requestKey", "k-1")).getString("state")).isEqualTo("completed");
+    assertThat(started).hasSize(2);
+
+    assertRefused(start("memory_leak").put("requestKey", "no spaces"), ErrorCodes.INVALID_REQUEST,
+        "requestKey must be 1-100 letters, digits or . _ : -");
+    assertRefused(start("memory_leak").put("requestKey", 7), ErrorCodes.INVALID_REQUEST,
+        "requestKey must be 1-100 letters, digits or . _ : -");
+    assertThat(started).hasSize(2);
+  }
+
+  @Test
+  void theRequestKeyIsInTheJournalsSpec() {
+    DrillSpec spec = new DrillSpec("d1", SCENARIOS.get("memory_leak"), 7, 60, ApprovalPolicy.WAIT, 30, false,
+        MissingAgentPolicy.FALLBACK, "k-1");
+    assertThat(DrillSpec.fromJson(DrillSpec.toJson(spec, 1_000), SCENARIOS)).isEqualTo(spec);
   }
 
   @Test

@@ -34,6 +34,12 @@ import java.util.function.Supplier;
  */
 public final class ApiRouter {
 
+  /**
+   * The header naming a start request, so that sending it again (after a 503 or a lost answer) returns the drill it
+   * started instead of starting another; the engine keeps it in the drill's journal.
+   */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   /** Drill actions a {@code POST /api/drills/{id}/{action}} may name. */
   public static final Set<String> DRILL_ACTIONS =
       Set.of("pause", "resume", "stop", "speed", "reset_agents", "inject_fault", "approve", "reject");
@@ -123,6 +129,10 @@ public final class ApiRouter {
       return;
     }
     JsonObject request = body.copy().put("action", "start");
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    if (key != null) {
+      request.put("requestKey", key);
+    }
     forward(ctx, Addresses.CONTROL_DRILLS, request, 201);
   }
 

@@ -120,9 +120,11 @@ class ApiRouterTest {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_DRILLS, msg -> {
       JsonObject body = msg.body();
       msg.reply(new JsonObject().put("drillId", "d-7").put("status", "running")
-          .put("scenario", body.getString("scenario")).put("seed", body.getInteger("seed")).put("action", body.getString("action")));
+          .put("scenario", body.getString("scenario")).put("seed", body.getInteger("seed")).put("action", body.getString("action"))
+          .put("requestKey", body.getString("requestKey")));
     });
-    post("/api/drills", TOKEN).sendJsonObject(new JsonObject().put("scenario", "ddos_attack").put("seed", 7).put("speed", 30))
+    post("/api/drills", TOKEN).putHeader("Idempotency-Key", "start-7")
+        .sendJsonObject(new JsonObject().put("scenario", "ddos_attack").put("seed", 7).put("speed", 30))
         .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
           assertThat(res.statusCode()).isEqualTo(201);
           JsonObject body = res.bodyAsJsonObject();
@@ -130,6 +132,7 @@ class ApiRouterTest {
           assertThat(body.getString("scenario")).isEqualTo("ddos_attack");
           assertThat(body.getInteger("seed")).isEqualTo(7);
           assertThat(body.getString("action")).isEqualTo("start");
+          assertThat(body.getString("requestKey")).as("the Idempotency-Key header").isEqualTo("start-7");
           ctx.completeNow();
         })));
   }
