@@ -232,6 +232,7 @@ final class BenchConnection {
     run.messages.increment();
     if (measuring) run.measuredMessages.increment();
     if (recording && m.ts > 0) loop.recordLatency(Math.max(0, nowMicros - m.ts * 1000));
+    if (m.skipped > 0) run.publisherSkipped.accumulate(m.skipped);
     if (stalls) {
       if (m.snapshot) {
         snapshotMessages++;

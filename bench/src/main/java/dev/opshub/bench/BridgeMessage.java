@@ -19,6 +19,7 @@ final class BridgeMessage {
   private static final String EPOCH = "\"epoch\"";
   private static final String OFFSET = "\"offset\"";
   private static final String SNAPSHOT = "\"snapshot\"";
+  private static final String SKIPPED = "\"skipped\"";
 
   Type type;
   long seq;
@@ -26,6 +27,8 @@ final class BridgeMessage {
   String epoch;
   long offset;
   boolean snapshot;
+  /** The publisher's count of messages it skipped so far (body {@code skipped}), -1 when the body has none. */
+  long skipped;
   String error;
 
   /**
@@ -39,6 +42,7 @@ final class BridgeMessage {
     epoch = null;
     offset = -1;
     snapshot = false;
+    skipped = -1;
     error = null;
     int t = valueStart(text, TYPE, 0);
     if (t < 0 || text.charAt(t) != '"') return this;
@@ -46,6 +50,7 @@ final class BridgeMessage {
       type = Type.REC;
       seq = longAt(text, valueStart(text, SEQ, 0));
       ts = longAt(text, valueStart(text, TS, 0));
+      skipped = longAt(text, valueStart(text, SKIPPED, 0));
       if (withHeaders) {
         int e = valueStart(text, EPOCH, 0);
         epoch = e < 0 ? null : stringAt(text, e);

@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The result of one load run, as text for people and JSON for scripts. Latencies in milliseconds. */
+/**
+ * The result of one load run, as text for people and JSON for scripts. Latencies in milliseconds.
+ * {@code publisherSkipped}: messages the server's publisher skipped in the window because it fell behind (what
+ * it said in the bodies), so a shortfall of deliveries is told apart from loss.
+ */
 public record LoadReport(String scenario, String label, String url, String address, int connections, double rate,
                          int warmupSeconds, double measuredSeconds, long opened, long failed, long closed,
                          Map<String, Long> closeReasons, Map<String, Long> failReasons, Map<String, Long> errors,
                          long deliveries, long frames, double deliveriesPerSecond, Latency latency, long lost,
-                         long duplicates, Server server, double clientCpuSeconds, Load load, List<StallReport> stalls,
+                         long duplicates, long publisherSkipped, Server server, double clientCpuSeconds, Load load, List<StallReport> stalls,
                          String startedAt) {
 
   /** Latency percentiles in ms (now - body.ts, body.ts has ms resolution). count = samples. */
@@ -94,6 +98,7 @@ public record LoadReport(String scenario, String label, String url, String addre
       .put("latencyMs", latency.toJson())
       .put("lost", lost)
       .put("duplicates", duplicates)
+      .put("publisherSkipped", publisherSkipped)
       .put("server", server == null ? null : server.toJson())
       .put("clientCpuSeconds", round(clientCpuSeconds))
       .put("loadAverage", load.toJson())
@@ -111,8 +116,8 @@ public record LoadReport(String scenario, String label, String url, String addre
       deliveriesPerSecond, messagesPerFrame()));
     b.append(String.format(Locale.ROOT, "  latency ms   p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (%,d samples)%n",
       latency.p50, latency.p90, latency.p99, latency.p999, latency.max, latency.count));
-    b.append(String.format(Locale.ROOT, "  loss         lost %d, duplicates %d%s%n", lost, duplicates,
-      errors.isEmpty() ? "" : ", bridge errors " + errors));
+    b.append(String.format(Locale.ROOT, "  loss         lost %d, duplicates %d, publisher skipped %d%s%n", lost,
+      duplicates, publisherSkipped, errors.isEmpty() ? "" : ", bridge errors " + errors));
     if (server != null) {
       b.append(String.format(Locale.ROOT, "  server pid %d  cpu %.2f s (kernel %.2f s) = %.3f s per 100k deliveries, RSS start %d MB, peak %d MB, end %d MB%n",
         server.pid, server.cpuSeconds, server.systemCpuSeconds, server.cpuSecondsPer100k, server.rssStartKb / 1024, server.rssPeakKb / 1024,

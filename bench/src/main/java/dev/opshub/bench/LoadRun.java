@@ -46,6 +46,9 @@ public final class LoadRun {
 
   private long measureStartNanos;
   private long measureEndNanos;
+  /** The publisher's skipped count at the start and end of the measured window. */
+  private long skippedAtStart;
+  private long skippedAtEnd;
   private ServerProbe.Sample serverStart;
   private ServerProbe.Sample serverEnd;
   private ServerProbe.Heap heapStart;
@@ -141,6 +144,7 @@ public final class LoadRun {
       loadMax = loadStart;
       rssPeakKb.set(s == null ? -1 : s.rssKb());
       measureStartNanos = System.nanoTime();
+      skippedAtStart = run.publisherSkipped.get();
       run.startMeasuring();
       Future<?> stalled = options.stall() > 0
         ? Future.all(loops.stream().map(ClientLoopVerticle::stall).toList()).onSuccess(all -> {
@@ -153,6 +157,7 @@ public final class LoadRun {
     }).compose(v -> {
       run.stopMeasuring();
       measureEndNanos = System.nanoTime();
+      skippedAtEnd = run.publisherSkipped.get();
       clientCpuEndNanos = clientCpuNanos();
       loadEnd = loadAverage();
       return sample();
@@ -192,7 +197,7 @@ public final class LoadRun {
       options.connections(), options.expectedRate(), options.warmupSeconds(), seconds, run.opened.sum(), run.failed.sum(),
       run.closed.sum(), run.closeReasons(), run.failReasons(), run.errors(), deliveries, run.measuredFrames.sum(),
       seconds <= 0 ? 0 : deliveries / seconds, LoadReport.Latency.of(latency), run.lost.sum(), run.duplicates.sum(),
-      server, (clientCpuEndNanos - clientCpuStartNanos) / 1e9,
+      skippedAtEnd - skippedAtStart, server, (clientCpuEndNanos - clientCpuStartNanos) / 1e9,
       new LoadReport.Load(loadStart, loadEnd, loadMax, Runtime.getRuntime().availableProcessors()), stalls, startedAt);
   }
 

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,6 +35,8 @@ final class RunState {
   final LongAdder measuredFrames = new LongAdder();
   final LongAdder lost = new LongAdder();
   final LongAdder duplicates = new LongAdder();
+  /** The highest count of skipped messages the publisher has told (body {@code skipped}). */
+  final LongAccumulator publisherSkipped = new LongAccumulator(Math::max, 0);
   final LongAdder opened = new LongAdder();
   final LongAdder failed = new LongAdder();
   final LongAdder closed = new LongAdder();

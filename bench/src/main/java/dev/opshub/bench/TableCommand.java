@@ -28,19 +28,19 @@ public final class TableCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     out.println("| scenario | server | conns | rate msg/s | target deliv/s | deliveries/s | p50 ms | p90 ms | p99 ms | max ms "
-      + "| lost | dup | msgs/frame | opened/failed/closed | server CPU s /100k | of it kernel | RSS start/peak/end MB | old gen start/end MB | load avg (max) |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|");
+      + "| lost | dup | publisher skipped | msgs/frame | opened/failed/closed | server CPU s /100k | of it kernel | RSS start/peak/end MB | old gen start/end MB | load avg (max) |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|");
     StringBuilder notes = new StringBuilder();
     for (Path path : reports) {
       JsonObject r = new JsonObject(Files.readString(path));
       JsonObject lat = r.getJsonObject("latencyMs");
       JsonObject server = r.getJsonObject("server");
       JsonObject load = r.getJsonObject("loadAverage");
-      out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.0f | %d | %d | %.2f | %d/%d/%d | %s | %s | %s | %s | %.2f |%n",
+      out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.0f | %d | %d | %d | %.2f | %d/%d/%d | %s | %s | %s | %s | %.2f |%n",
         r.getString("scenario"), r.getString("label"), r.getInteger("connections"), num(r.getDouble("rate")),
         r.getDouble("targetDeliveriesPerSecond"), r.getDouble("deliveriesPerSecond"), lat.getDouble("p50"),
         lat.getDouble("p90"), lat.getDouble("p99"), lat.getDouble("max"), r.getLong("lost"), r.getLong("duplicates"),
-        r.getDouble("messagesPerFrame"), r.getLong("opened"), r.getLong("failed"), r.getLong("closed"),
+        r.getLong("publisherSkipped", 0L), r.getDouble("messagesPerFrame"), r.getLong("opened"), r.getLong("failed"), r.getLong("closed"),
         server == null ? "n/a" : String.format(Locale.ROOT, "%.3f", server.getDouble("cpuSecondsPer100k")),
         server == null || server.getDouble("cpuSeconds", 0.0) <= 0 || !server.containsKey("systemCpuSeconds") ? "n/a"
           : String.format(Locale.ROOT, "%.0f %%", 100 * server.getDouble("systemCpuSeconds") / server.getDouble("cpuSeconds")),

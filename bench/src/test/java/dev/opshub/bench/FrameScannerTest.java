@@ -38,6 +38,19 @@ class FrameScannerTest {
   }
 
   @Test
+  void readsTheSkippedCountWhereTheBodyHasOneOnBothPaths() {
+    String skipping = new JsonObject().put("type", "rec").put("address", "ops.bench")
+      .put("body", new JsonObject().put("seq", 9).put("ts", 900).put("pad", "").put("skipped", 80)).encode();
+    String frame = "a" + new JsonArray().add(rec(8, 800, 1)).add(skipping).encode();
+    byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+    List<Long> skipped = new ArrayList<>();
+    assertThat(new FrameScanner().scan(bytes, bytes.length, false, m -> skipped.add(m.skipped))).isEqualTo(2);
+    assertThat(skipped).containsExactly(-1L, 80L);
+    assertThat(new BridgeMessage().read(skipping, false).skipped).isEqualTo(80);
+    assertThat(new BridgeMessage().read(rec(8, 800, 1), false).skipped).isEqualTo(-1);
+  }
+
+  @Test
   void errorsGoThroughTheTextPathAndOddFramesAreRefused() {
     String frame = "a" + new JsonArray().add(rec(5, 500, 1)).add("{\"type\":\"err\",\"body\":\"access_denied\"}").encode();
     byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.LongConsumer;
+
 /**
  * Publishes {@code rate} messages per second on an address ({@code ops.bench} unless told), body
  * {@code {"seq":n,"ts":<ms>,"pad":"<bytes>"}} with {@code seq} from 1, through a {@link StreamPublisher} (which
@@ -15,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * jitter never drifts the rate; ticks are 1 ms at high rates (small bursts) and 10 ms below
  * {@link #FINE_TICK_FROM_RATE}. At most {@link #MAX_BACKLOG_MS} of messages are made up in one tick, so a stall
  * (GC, a busy machine) never turns into a burst that blocks the event loop: the owed messages beyond it are
- * skipped and counted (seq stays contiguous), and a warning says so. The hub's engine and the bench's stock-bridge
- * server both publish with it, so both are fed alike.
+ * skipped and counted (seq stays contiguous): every message after the first skip carries {@code skipped} (the
+ * count so far), the skip listener is told (the hub's engine counts them in meter {@code opshub.bench.skipped}),
+ * and a warning says so. The hub's engine and the bench's stock-bridge server both publish with it, so both are fed alike.
  */
 public final class BenchPublisher extends VerticleBase {
 
@@ -42,13 +45,20 @@ public final class BenchPublisher extends VerticleBase {
   private long published;
   private long skipped;
   private long lastSkipWarning;
+  private final LongConsumer onSkipped;
 
   /** {@code rate} messages per second of {@code payloadBytes} pad on {@code ops.bench}, on the system clock. */
   public BenchPublisher(StreamPublisher publisher, int rate, int payloadBytes) {
-    this(publisher, Addresses.BENCH, rate, payloadBytes, Clock.SYSTEM);
+    this(publisher, Addresses.BENCH, rate, payloadBytes, Clock.SYSTEM, skipped -> { });
   }
 
   public BenchPublisher(StreamPublisher publisher, String address, int rate, int payloadBytes, Clock clock) {
+    this(publisher, address, rate, payloadBytes, clock, skipped -> { });
+  }
+
+  /** {@code onSkipped} is told each number of messages skipped after a stall (on the publisher's event loop). */
+  public BenchPublisher(StreamPublisher publisher, String address, int rate, int payloadBytes, Clock clock,
+                        LongConsumer onSkipped) {
     if (rate < 1 || rate > MAX_RATE) {
       throw new IllegalArgumentException("rate must be 1.." + MAX_RATE);
     }
@@ -60,6 +70,7 @@ public final class BenchPublisher extends VerticleBase {
     this.rate = rate;
     this.pad = "x".repeat(payloadBytes);
     this.clock = clock;
+    this.onSkipped = onSkipped;
   }
 
   @Override
@@ -91,6 +102,7 @@ public final class BenchPublisher extends VerticleBase {
     if (owed > maxBurst) {
       skipped += owed - maxBurst;
       owedBase += owed - maxBurst;
+      onSkipped.accept(owed - maxBurst);
       owed = maxBurst;
       if (now - lastSkipWarning > SKIP_WARNING_EVERY_NANOS) {
         lastSkipWarning = now;
@@ -101,6 +113,9 @@ public final class BenchPublisher extends VerticleBase {
     for (long i = 0; i < owed; i++) {
       published++;
       JsonObject body = new JsonObject().put("seq", published).put("ts", 0L).put("pad", pad);
+      if (skipped > 0) {
+        body.put("skipped", skipped);
+      }
       publisher.publish(address, null, body);
     }
     return Math.max(0, owed);

@@ -1,9 +1,13 @@
 package dev.opshub.engine;
 
 import dev.opshub.contract.Addresses;
+import dev.opshub.contract.Clock;
 import dev.opshub.contract.Headers;
 import dev.opshub.contract.MapNames;
+import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.NodeLocalMap;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -12,12 +16,14 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The engine role: takes part in the leader election ({@link LeaderElection}: the oldest member with the engine
@@ -159,6 +165,17 @@ public final class EngineVerticle extends VerticleBase {
     });
   }
 
+  /** Adds to meter {@code opshub.bench.skipped} when there is a registry (one counter over every epoch). */
+  private static LongConsumer skippedCounter() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry == null) {
+      return skipped -> { };
+    }
+    Counter counter = Counter.builder(MeterNames.BENCH_SKIPPED)
+        .description("bench messages the publisher skipped because it fell behind").register(registry);
+    return counter::increment;
+  }
+
   private Future<Void> deployChildren(StreamPublisher streams) {
     JsonObject config = config();
     JsonObject domainConfig = new JsonObject()
@@ -172,7 +189,8 @@ public final class EngineVerticle extends VerticleBase {
     }
     int benchRate = config.getInteger("benchRate", 0);
     if (benchRate > 0) {
-      verticles.add(new BenchPublisher(streams, benchRate, config.getInteger("benchPayload", 200)));
+      verticles.add(new BenchPublisher(streams, Addresses.BENCH, benchRate, config.getInteger("benchPayload", 200),
+          Clock.SYSTEM, skippedCounter()));
     }
     Future<Void> chain = Future.succeededFuture();
     for (Deployable verticle : verticles) {

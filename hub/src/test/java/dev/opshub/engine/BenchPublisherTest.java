@@ -46,7 +46,8 @@ class BenchPublisherTest {
   void eachTickPublishesWhatTheElapsedTimeOwesAndSkipsWhatAStallLeftBeyondTheBacklog() {
     ManualClock clock = new ManualClock();
     List<JsonObject> bodies = new ArrayList<>();
-    BenchPublisher bench = new BenchPublisher(capturing(bodies, clock), "ops.bench.test", 1_000, 3, clock);
+    List<Long> told = new ArrayList<>();
+    BenchPublisher bench = new BenchPublisher(capturing(bodies, clock), "ops.bench.test", 1_000, 3, clock, told::add);
     bench.begin();
     assertThat(bench.tick()).isZero();
     clock.advance(5, TimeUnit.MILLISECONDS);
@@ -59,6 +60,7 @@ class BenchPublisherTest {
     clock.advance(100, TimeUnit.MILLISECONDS);
     assertThat(bench.tick()).isEqualTo(BenchPublisher.MAX_BACKLOG_MS);
     assertThat(bench.skipped()).isEqualTo(80);
+    assertThat(told).as("the skip listener").containsExactly(80L);
     // the skipped ones are not owed any more: the next millisecond owes one
     clock.advance(1, TimeUnit.MILLISECONDS);
     assertThat(bench.tick()).isEqualTo(1);
@@ -66,6 +68,9 @@ class BenchPublisherTest {
     assertThat(bodies).extracting(b -> b.getLong("seq")).containsExactlyElementsOf(
         LongStream.rangeClosed(1, 27).boxed().toList());
     assertThat(bodies.get(0).encode()).isEqualTo("{\"seq\":1,\"ts\":1700000000005,\"pad\":\"xxx\"}");
+    // the messages after the stall say how many were skipped; those before it do not
+    assertThat(bodies).extracting(b -> b.getLong("skipped")).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, 27).mapToObj(seq -> seq <= 6 ? null : 80L).toList());
   }
 
   @Test
