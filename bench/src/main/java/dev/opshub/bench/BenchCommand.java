@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * browser-style fan-out. Subcommands: {@code stock-server} (the baseline) and {@code table} (markdown of reports).
  */
 @Command(name = "opshub-bench", mixinStandardHelpOptions = true, version = "opshub-bench 0.1.0",
-  subcommands = {StockServerCommand.class, TableCommand.class},
+  subcommands = {StockServerCommand.class, TableCommand.class, ReliabilityTableCommand.class},
   description = "SockJS fan-out load client: N connections register on an address; reports deliveries/s, "
     + "latency p50/p90/p99/max, loss, duplicates, messages per frame, server CPU and RSS.")
 public final class BenchCommand implements Callable<Integer> {

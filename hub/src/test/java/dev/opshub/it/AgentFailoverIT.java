@@ -135,6 +135,8 @@ class AgentFailoverIT {
     await("node " + b + " down").atMost(TAKEOVER).pollInterval(Duration.ofMillis(50))
         .until(() -> health(page, lastHealthMark, "node:" + b, "down"), d -> d != null);
     LOG.info("last agents node killed: every agent missing after {} ms", missingMs);
+    Reliability.record("agent-failover", "agents-node-kill", Map.of("agentsActiveMs", takeoverMs, "nodeDownMs", downMs,
+        "allMissingMs", missingMs));
     page.close();
   }
 

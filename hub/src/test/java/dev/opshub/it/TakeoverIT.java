@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,7 +135,7 @@ class TakeoverIT {
       probe.assertAnsweredWithinASecond();
 
       long firstUpdate = firstMessageAfter(viewer.received(), drill, stoppedAt);
-      record(fault, Map.of("engineActiveMs", activeMs, "nextLiveUpdateMs", ms(firstUpdate - stoppedAt),
+      Reliability.record("takeover", fault, Map.of("engineActiveMs", activeMs, "nextLiveUpdateMs", ms(firstUpdate - stoppedAt),
           "rest503", probe.count(503), "restMaxMs", probe.maxMs(), "events", seen.values().stream().mapToInt(List::size).sum()));
     }
   }
@@ -250,16 +247,6 @@ class TakeoverIT {
       return out;
     }
     return o;
-  }
-
-  private static void record(String fault, Map<String, Object> figures) throws IOException {
-    Path dir = Path.of("target", "reliability");
-    Files.createDirectories(dir);
-    JsonObject line = new JsonObject().put("test", "takeover").put("fault", fault).put("at", System.currentTimeMillis());
-    figures.forEach(line::put);
-    Files.writeString(dir.resolve("takeover.jsonl"), line.encode() + "\n", StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    System.out.println("reliability " + line.encode());
   }
 
   /** GET {@code path} every 100 ms from another thread, keeping status, Retry-After and latency of each answer. */
