@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the fault tests (real JVMs from the jar, see docs/RELIABILITY.md) RUNS times and tabulates what they measured.
 #
-#   bench/reliability.sh [--runs N] [--tests TakeoverIT,AgentFailoverIT,PartitionIT] [--out DIR] [--no-build]
+#   bench/reliability.sh [--runs N] [--tests TakeoverIT,AgentFailoverIT,ReconnectIT,PartitionIT] [--out DIR] [--no-build]
 #
 # Each run is `mvn verify -pl hub -Dit.test=<tests>` (every test bounded in time, nodes killed by PID); each test
 # appends one JSON line per fault to hub/target/reliability/<test>.jsonl. The lines of these runs are copied to
@@ -11,7 +11,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
-TESTS="TakeoverIT,AgentFailoverIT,PartitionIT"
+TESTS="TakeoverIT,AgentFailoverIT,ReconnectIT,PartitionIT"
 OUT="$ROOT/bench/target/reliability-$(date -u +%Y%m%dT%H%M%SZ)"
 BUILD=1
 

@@ -14,14 +14,14 @@ import java.util.Map;
  * ({@code {"test":..,"fault":..,"at":<epoch ms>, <figure>: <number>, ...}}), for {@code bench/reliability.sh}
  * to tabulate. Figures are milliseconds when their name ends in {@code Ms}, counts otherwise.
  */
-final class Reliability {
+public final class Reliability {
 
   private static final Path DIR = Path.of("target", "reliability");
 
   private Reliability() {
   }
 
-  static void record(String test, String fault, Map<String, ? extends Number> figures) {
+  public static void record(String test, String fault, Map<String, ? extends Number> figures) {
     JsonObject line = new JsonObject().put("test", test).put("fault", fault).put("at", System.currentTimeMillis());
     figures.forEach(line::put);
     try {
