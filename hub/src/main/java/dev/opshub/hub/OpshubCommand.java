@@ -79,8 +79,8 @@ public final class OpshubCommand implements Callable<Integer> {
   boolean cluster;
 
   @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-      description = "HTTP port of the web role (dashboards, REST, /eventbus, /health, /metrics); a node without the "
-          + "web role serves /health, /ready and /metrics there. Default: ${DEFAULT-VALUE}.")
+      description = "HTTP port: the web role's dashboards, REST and /eventbus; /health, /ready, /metrics on every "
+          + "node. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
