@@ -42,6 +42,14 @@ final class NetworkNamespaces implements AutoCloseable {
       missing = "'ip netns' unavailable (install iproute2)";
     } else if (run("nft", "--version") != 0) {
       missing = "'nft' unavailable (apt-get install nftables)";
+    } else {
+      // root without the right to make namespaces (a restricted container) is no better
+      String probe = "opprobe-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      if (run("ip", "netns", "add", probe) != 0) {
+        missing = "cannot create a network namespace here";
+      } else {
+        run("ip", "netns", "del", probe);
+      }
     }
     if (missing != null) {
       String message = "network namespaces unavailable: " + missing;
