@@ -2,7 +2,8 @@
 // register / unregister / send with reply / publish / ping every 5 s), with opshub's extensions:
 //  - resume: the last epoch/offset seen per address is sent as register headers on every reconnect, so the
 //    node replays what was missed; snapshot ("snapshot":"true") messages are accepted; duplicates are dropped
-//  - round-trip time: a request to ops.ping (answered by the web node itself) every few seconds
+//  - round-trip time: a request to ops.ping (answered by the web node itself) every few seconds; the answer
+//    also says whether that node knows an active engine (engine: {active, reason: no_quorum | no_engine})
 //  - reconnect forever with exponential backoff 100 ms -> 30 s and jitter, and failover across node URLs
 //  - status: connecting / connected / reconnecting (with the next attempt's time) / offline
 // SockJS comes from the sockjs-client webjar as the global window.SockJS.
@@ -62,6 +63,7 @@ export class OpsBus {
     this.closedByUser = false;
     this.state = { status: STATUS.CONNECTING, node: this.nodes[0], nextAttemptAt: null, attempt: 0, reason: null };
     this.rtt = null;
+    this.engine = null;         // the engine as the connected web node knows it (its ops.ping answer)
     this.connects = 0;
     this.statusLog = [];        // last status changes, for the page and for tests
     window.addEventListener('online', () => this.reconnectNow());
@@ -239,7 +241,8 @@ export class OpsBus {
     try {
       const reply = await this.request('ops.ping', { ts: Date.now() }, {}, Math.max(1000, this.opts.rttIntervalMs));
       this.rtt = performance.now() - t0;
-      this.emit('rtt', { ms: this.rtt, nodeId: reply && reply.nodeId, serverTs: reply && reply.ts });
+      this.engine = reply && reply.engine ? reply.engine : null;
+      this.emit('rtt', { ms: this.rtt, nodeId: reply && reply.nodeId, serverTs: reply && reply.ts, engine: this.engine });
     } catch (e) {
       this.rtt = null;
       this.emit('rtt', { ms: null, error: e.code });

@@ -527,6 +527,22 @@ function renderStatus(state) {
   fill(el.querySelector('.conn-text'), text);
   fill($('#conn-node'), state.node ? new URL(state.node).host : '');
   if (state.status !== STATUS.CONNECTED) fill($('#rtt'), 'RTT –');
+  renderEngine(state.status === STATUS.CONNECTED ? bus.engine : null);
+}
+
+// what the connected web node knows of the engine (its ops.ping answer): on the minority side of a cut, none
+const ENGINE_TEXT = {
+  no_quorum: 'no engine in this part of the cluster',
+  no_engine: 'no active engine',
+};
+
+function renderEngine(engine) {
+  const el = $('#conn-engine');
+  const missing = engine && engine.active === false;
+  el.hidden = !missing;
+  el.dataset.reason = missing ? engine.reason || 'no_engine' : '';
+  $('#conn').dataset.engine = !engine ? 'unknown' : engine.active ? 'active' : 'none';
+  fill(el, missing ? ENGINE_TEXT[engine.reason] || ENGINE_TEXT.no_engine : '');
 }
 
 function renderStreamInfo() {
@@ -547,12 +563,16 @@ async function main() {
     get streamStats() { return bus.streamStats(); },
     get status() { return bus.state.status; },
     get rtt() { return bus.rtt; },
+    get engine() { return bus.engine; },
     get connects() { return bus.connects; },
     get statusLog() { return bus.statusLog.slice(); },
     store,
   };
   bus.on('status', renderStatus);
-  bus.on('rtt', r => fill($('#rtt'), r.ms === null ? 'RTT –' : `RTT ${Math.max(1, Math.round(r.ms))} ms`));
+  bus.on('rtt', r => {
+    fill($('#rtt'), r.ms === null ? 'RTT –' : `RTT ${Math.max(1, Math.round(r.ms))} ms`);
+    renderEngine(r.ms === null ? null : r.engine);
+  });
   bus.on('error', e => showResult(false, `Hub said ${e.error.code}: ${e.error.message}${e.address ? ' (' + e.address + ')' : ''}`));
   bus.subscribe('ops.agents.state', onAgent);
   bus.subscribe('ops.health', onHealth);

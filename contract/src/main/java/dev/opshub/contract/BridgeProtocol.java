@@ -34,6 +34,11 @@ public final class BridgeProtocol {
   /** Body fields of every {@code ops.*} message: publish time (epoch ms) and, on state streams, the key. */
   public static final String BODY_TS = "ts";
   public static final String BODY_KEY = "key";
+  /**
+   * Field of the web node's answer to {@code ops.ping} (besides {@code ts} and {@code nodeId}): the engine as that node
+   * knows it, an {@link EngineStatus} ({@code {"active":false,"reason":"no_quorum"}} on the minority side of a cut).
+   */
+  public static final String BODY_ENGINE = "engine";
 
   private BridgeProtocol() {
   }

@@ -27,6 +27,13 @@ public final class NodeLocalMap {
   public static final String ENGINE_EPOCH = "engineEpoch";
   /** Node id of the member that runs (or is about to run) the active engine, empty when none. */
   public static final String ENGINE_NODE = "engineNode";
+  /**
+   * {@link EngineStatus} JSON: the active engine as this node knows it (quorum, heard from lately), for
+   * {@code /health} and the bridge's {@code ops.ping} answer; absent until the hub has looked.
+   */
+  public static final String ENGINE_STATUS = "engineStatus";
+  /** {@link QuorumStatus} JSON: the cluster quorum and whether this side has it; absent when none is configured. */
+  public static final String QUORUM = "quorum";
 
   private NodeLocalMap() {
   }

@@ -29,9 +29,12 @@ import java.util.function.LongConsumer;
  * The engine role: takes part in the leader election ({@link LeaderElection}: the oldest member with the engine
  * role is active, the others wait as standby) and, while active, runs the single writer of every {@code ops.*}
  * stream: a {@link SequencedPublisher} with a new epoch, the {@link EngineHealthVerticle}, the domain engine and,
- * when asked, the {@link BenchPublisher}. It steps down (closing the publisher, undeploying those) when it is no
- * longer the leader. Elections are re-run on every membership change (local event {@link Addresses#LOCAL_MEMBERSHIP_CHANGED})
- * and every {@link #RECHECK_MS}.
+ * when asked, the {@link BenchPublisher}. It acts only while its side of the cluster has the {@link Quorum}, and
+ * steps down (closing the publisher, undeploying those) when it is no longer the leader or loses the quorum. An
+ * active engine that sees a greater epoch than its own (on {@code ops.health} or in the epoch map, after a healed
+ * partition) moves its publisher to a new, still greater epoch without touching the domain engine's state.
+ * Elections are re-run on every membership change (local event {@link Addresses#LOCAL_MEMBERSHIP_CHANGED}) and every
+ * {@link #RECHECK_MS}.
  *
  * <p>Config: {@code {"nodeId":..,"dataDir":"./data","autoDrills":false,"benchRate":0,"benchPayload":200}};
  * {@code nodeId}, {@code dataDir} and {@code autoDrills} are handed to the domain engine.
@@ -43,9 +46,10 @@ public final class EngineVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineVerticle.class);
 
-  private enum Phase { STANDBY, ACTIVATING, ACTIVE, DEACTIVATING }
+  private enum Phase { STANDBY, ACTIVATING, ACTIVE, RAISING, DEACTIVATING }
 
   private final Membership membership;
+  private final Quorum quorum;
   private final Function<StreamPublisher, Deployable> domainEngine;
   private Phase phase = Phase.STANDBY;
   private Future<Void> transition = Future.succeededFuture();
@@ -54,13 +58,24 @@ public final class EngineVerticle extends VerticleBase {
   private long greatestSeenEpoch;
   private String standbyUnder = "";
   private long activationFailures;
+  private boolean epochReadPending;
 
   /**
    * @param membership   the cluster's members (a single member when not clustered)
    * @param domainEngine makes the domain engine verticle for a new publisher, or null to run without one
    */
   public EngineVerticle(Membership membership, Function<StreamPublisher, Deployable> domainEngine) {
+    this(membership, Quorum.NONE, domainEngine);
+  }
+
+  /**
+   * @param membership   the cluster's members (a single member when not clustered)
+   * @param quorum       whether this side of the cluster may run an engine ({@link Quorum#NONE}: always)
+   * @param domainEngine makes the domain engine verticle for a new publisher, or null to run without one
+   */
+  public EngineVerticle(Membership membership, Quorum quorum, Function<StreamPublisher, Deployable> domainEngine) {
     this.membership = membership;
+    this.quorum = quorum;
     this.domainEngine = domainEngine;
   }
 
@@ -70,7 +85,7 @@ public final class EngineVerticle extends VerticleBase {
     Future<Void> changes = vertx.eventBus().<Object>localConsumer(Addresses.LOCAL_MEMBERSHIP_CHANGED, m -> evaluate()).completion();
     // standby engines watch the active one's epoch, so a takeover always goes higher
     Future<Void> health = vertx.eventBus().<Object>consumer(Addresses.HEALTH, this::seeEpoch).completion();
-    vertx.setPeriodic(RECHECK_MS, id -> evaluate());
+    vertx.setPeriodic(RECHECK_MS, id -> recheck());
     return Future.all(changes, health).compose(v -> evaluate());
   }
 
@@ -95,33 +110,63 @@ public final class EngineVerticle extends VerticleBase {
   }
 
   private Future<Void> evaluate() {
-    if (phase == Phase.ACTIVATING || phase == Phase.DEACTIVATING) {
+    if (phase != Phase.STANDBY && phase != Phase.ACTIVE) {
       return transition;
     }
     List<ClusterMember> members = membership.members();
     boolean leader = LeaderElection.isLeader(membership.selfId(), members);
-    if (leader && phase == Phase.STANDBY) {
-      transition = activate().eventually(() -> {
-        evaluate();
-        return Future.succeededFuture();
-      });
-      return transition;
+    boolean quorate = quorum.present();
+    if (phase == Phase.STANDBY && leader && quorate) {
+      return transition(activate());
     }
-    if (!leader && phase == Phase.ACTIVE) {
-      transition = deactivate().eventually(() -> {
-        evaluate();
-        return Future.succeededFuture();
-      });
-      return transition;
+    if (phase == Phase.ACTIVE && !(leader && quorate)) {
+      return transition(deactivate(quorate ? "no longer the leader"
+          : "no quorum: this side of the cluster sees fewer than " + quorum.required() + " members"));
     }
-    if (!leader) {
-      String current = LeaderElection.leader(members).orElse("none");
+    if (phase == Phase.ACTIVE && greatestSeenEpoch > publisher.epoch()) {
+      return transition(raiseEpoch());
+    }
+    if (phase == Phase.STANDBY) {
+      String current = !quorate ? "no quorum" : LeaderElection.leader(members).orElse("none");
       if (!current.equals(standbyUnder)) {
         standbyUnder = current;
-        LOG.info("engine standby, active engine on node {}", current);
+        if (quorate) {
+          LOG.info("engine standby, active engine on node {}", current);
+        } else {
+          LOG.info("engine standby: no quorum (this side of the cluster sees fewer than {} members)", quorum.required());
+        }
       }
     }
     return Future.succeededFuture();
+  }
+
+  private Future<Void> transition(Future<Void> step) {
+    transition = step.eventually(() -> {
+      evaluate();
+      return Future.succeededFuture();
+    });
+    return transition;
+  }
+
+  /**
+   * Every {@link #RECHECK_MS}: the election again, and the active engine also reads the epoch map, which a healed
+   * partition merges (to its greatest epoch). A read that hangs (a map partition behind a cut) delays nothing else.
+   */
+  private void recheck() {
+    evaluate();
+    if (phase != Phase.ACTIVE || epochReadPending) {
+      return;
+    }
+    epochReadPending = true;
+    vertx.sharedData().<String, Long>getAsyncMap(MapNames.ENGINE)
+        .compose(map -> map.get(MapNames.EPOCH_KEY))
+        .onComplete(ar -> {
+          epochReadPending = false;
+          if (ar.succeeded() && ar.result() != null && ar.result() > greatestSeenEpoch) {
+            greatestSeenEpoch = ar.result();
+            evaluate();
+          }
+        });
   }
 
   private Future<Void> activate() {
@@ -154,13 +199,17 @@ public final class EngineVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private Future<Void> deactivate() {
+  private Future<Void> deactivate(String why) {
     phase = Phase.DEACTIVATING;
     long epoch = publisher.epoch();
     publisher.close();
+    // nothing more is published from here on: the node's map says so at once, the undeploy may take a while
+    mark(false);
+    LOG.info("engine standing down from epoch={} ({}): publisher closed", epoch, why);
     return undeployChildren().andThen(ar -> {
       phase = Phase.STANDBY;
-      LOG.info("engine stepped down from epoch={}", epoch);
+      standbyUnder = "";
+      LOG.info("engine stepped down from epoch={} ({})", epoch, why);
       signal(false);
     });
   }
@@ -174,6 +223,26 @@ public final class EngineVerticle extends VerticleBase {
     Counter counter = Counter.builder(MeterNames.BENCH_SKIPPED)
         .description("bench messages the publisher skipped because it fell behind").register(registry);
     return counter::increment;
+  }
+
+  /**
+   * Another engine published a greater epoch than this one's (both sides of a partition ran one): clients that saw
+   * it would refuse this engine's messages, so the publisher moves to an epoch above every one seen. The domain
+   * engine keeps running with the same publisher and state.
+   */
+  private Future<Void> raiseEpoch() {
+    phase = Phase.RAISING;
+    long from = publisher.epoch();
+    long seen = greatestSeenEpoch;
+    return nextEpoch().andThen(ar -> {
+      phase = Phase.ACTIVE;
+      if (ar.succeeded() && ar.result() > publisher.epoch()) {
+        publisher.advanceEpoch(ar.result());
+        LOG.info("engine active, epoch={} (raised from {}: epoch {} was seen, from another engine on ops.health or "
+            + "in the merged epoch map)", ar.result(), from, seen);
+        signal(true);
+      }
+    }).mapEmpty();
   }
 
   private Future<Void> deployChildren(StreamPublisher streams) {
@@ -233,17 +302,27 @@ public final class EngineVerticle extends VerticleBase {
   private void seeEpoch(Message<Object> message) {
     String epoch = message.headers().get(Headers.EPOCH);
     if (epoch != null) {
+      long seen;
       try {
-        greatestSeenEpoch = Math.max(greatestSeenEpoch, Long.parseLong(epoch));
+        seen = Long.parseLong(epoch);
       } catch (NumberFormatException ignored) {
         // not ours to judge; the bridge reports malformed headers
+        return;
+      }
+      greatestSeenEpoch = Math.max(greatestSeenEpoch, seen);
+      if (phase == Phase.ACTIVE && seen > publisher.epoch()) {
+        evaluate();
       }
     }
   }
 
   private void signal(boolean active) {
+    mark(active);
+    vertx.eventBus().publish(Addresses.LOCAL_ENGINE_CHANGED, active, new DeliveryOptions().setLocalOnly(true));
+  }
+
+  private void mark(boolean active) {
     vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, Boolean.toString(active));
     vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_EPOCH, active ? Long.toString(publisher.epoch()) : "0");
-    vertx.eventBus().publish(Addresses.LOCAL_ENGINE_CHANGED, active, new DeliveryOptions().setLocalOnly(true));
   }
 }

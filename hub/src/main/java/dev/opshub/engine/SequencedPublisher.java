@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentMap;
  * offset is taken and the message published under the address's lock, so offsets leave in order.
  * Once {@link #close() closed} (the engine stepped down), publishing is dropped (offset {@code -1}), so a former
  * leader's timers still firing before their undeploy never interleave messages with the new epoch's.
+ * {@link #advanceEpoch} moves a publisher that stays in use to a greater epoch (offsets start again from 1), for an
+ * engine that learns of a greater epoch than its own (another side's engine, after a partition healed).
  */
 public final class SequencedPublisher implements StreamPublisher {
 
@@ -22,9 +24,9 @@ public final class SequencedPublisher implements StreamPublisher {
   public static final int MAX_ADDRESSES = 256;
 
   private final EventBus eventBus;
-  private final long epoch;
-  private final String epochHeader;
   private final ConcurrentMap<String, Sequence> sequences = new ConcurrentHashMap<>();
+  /** Read under an address's lock by each publish, so every address moves to a new epoch between two of its messages. */
+  private volatile Epoch current;
   private volatile boolean closed;
 
   public SequencedPublisher(EventBus eventBus, long epoch) {
@@ -32,13 +34,26 @@ public final class SequencedPublisher implements StreamPublisher {
       throw new IllegalArgumentException("epoch must be > 0");
     }
     this.eventBus = eventBus;
-    this.epoch = epoch;
-    this.epochHeader = Long.toString(epoch);
+    this.current = new Epoch(epoch);
   }
 
   @Override
   public long epoch() {
-    return epoch;
+    return current.value;
+  }
+
+  /**
+   * Publishes under {@code next} from now on: each address's sequence starts again from offset 1 under it, and no
+   * message of the old epoch follows one of the new on the same address. What the callers keep (their state) is
+   * untouched; only the headers change.
+   *
+   * @throws IllegalArgumentException when {@code next} is not greater than the current epoch
+   */
+  public synchronized void advanceEpoch(long next) {
+    if (next <= current.value) {
+      throw new IllegalArgumentException("epoch " + next + " is not greater than " + current.value);
+    }
+    current = new Epoch(next);
   }
 
   /**
@@ -63,13 +78,18 @@ public final class SequencedPublisher implements StreamPublisher {
       sequence = sequences.computeIfAbsent(address, a -> new Sequence());
     }
     synchronized (sequence) {
+      Epoch epoch = current;
+      if (sequence.epoch != epoch) {
+        sequence.epoch = epoch;
+        sequence.last = 0;
+      }
       long offset = ++sequence.last;
       body.put("ts", System.currentTimeMillis());
       if (key != null) {
         body.put("key", key);
       }
       DeliveryOptions options = new DeliveryOptions()
-          .addHeader(Headers.EPOCH, epochHeader)
+          .addHeader(Headers.EPOCH, epoch.header)
           .addHeader(Headers.OFFSET, Long.toString(offset));
       if (id != null) {
         options.addHeader(Headers.ID, id);
@@ -79,14 +99,14 @@ public final class SequencedPublisher implements StreamPublisher {
     }
   }
 
-  /** The last offset given on {@code address}, 0 before any. */
+  /** The last offset given on {@code address} in the current epoch, 0 before any. */
   public long lastOffset(String address) {
     Sequence sequence = sequences.get(address);
     if (sequence == null) {
       return 0;
     }
     synchronized (sequence) {
-      return sequence.last;
+      return sequence.epoch == current ? sequence.last : 0;
     }
   }
 
@@ -100,6 +120,17 @@ public final class SequencedPublisher implements StreamPublisher {
   }
 
   private static final class Sequence {
+    private Epoch epoch;
     private long last;
+  }
+
+  private static final class Epoch {
+    private final long value;
+    private final String header;
+
+    private Epoch(long value) {
+      this.value = value;
+      this.header = Long.toString(value);
+    }
   }
 }

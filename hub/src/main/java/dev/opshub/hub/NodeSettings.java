@@ -32,12 +32,14 @@ import java.util.stream.Collectors;
  * @param nodes            base URLs of web nodes dashboards may fail over to (empty: only this one)
  * @param webInstances     HTTP server instances of the web role (0 = one per available processor)
  * @param transport        network transport of the event loops
+ * @param clusterQuorum    members a side of the cluster needs for its engine to act and its maps to take writes, or
+ *                         null for none
  */
 public record NodeSettings(Set<Role> roles, boolean clustered, int httpPort, String host, List<String> clusterMembers,
                            String clusterInterface, Integer clusterPort, String clusterName, Path clusterConfig,
                            String operatorToken, boolean tokenGenerated, Path dataDir, boolean autoDrills,
                            int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins,
-                           List<String> nodes, int webInstances, NetTransport transport) {
+                           List<String> nodes, int webInstances, NetTransport transport, Integer clusterQuorum) {
 
   public NodeSettings {
     roles = Set.copyOf(roles);

@@ -79,7 +79,8 @@ public final class OpshubCommand implements Callable<Integer> {
   boolean cluster;
 
   @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-      description = "HTTP port of the web role (dashboards, REST, /eventbus, /health, /metrics). Default: ${DEFAULT-VALUE}.")
+      description = "HTTP port: the web role's dashboards, REST and /eventbus; /health, /ready, /metrics on every "
+          + "node. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
@@ -102,6 +103,12 @@ public final class OpshubCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", paramLabel = "NAME",
       description = "Cluster name: only members with the same name join (overrides cluster.xml; default there: opshub).")
   String clusterName;
+
+  @Option(names = "--cluster-quorum", paramLabel = "N",
+      description = "Members a side of the cluster must see for its engine to act and for the opshub maps to take "
+          + "writes (Hazelcast split-brain protection); count every member, whatever its roles, and pick more than "
+          + "half the cluster. Default: none (any side acts; the embedded single node).")
+  Integer clusterQuorum;
 
   @Option(names = "--cluster-config", paramLabel = "FILE",
       description = "Hazelcast XML config. Default: ./cluster.xml when present, else the cluster.xml bundled in the jar.")
@@ -244,6 +251,12 @@ public final class OpshubCommand implements Callable<Integer> {
     if (clusterName != null && clusterName.isBlank()) {
       throw usage("--cluster-name", "--cluster-name must not be empty");
     }
+    if (clusterQuorum != null) {
+      checkRange("--cluster-quorum", clusterQuorum, ClusterConfig.MIN_QUORUM, ClusterConfig.MAX_QUORUM);
+      if (!cluster) {
+        throw usage("--cluster-quorum", "--cluster-quorum needs --cluster (a node alone has no quorum to keep)");
+      }
+    }
     Path clusterXml = clusterConfig;
     if (clusterXml != null && !Files.isReadable(clusterXml)) {
       throw usage("--cluster-config", "--cluster-config: cannot read " + clusterXml);
@@ -260,7 +273,7 @@ public final class OpshubCommand implements Callable<Integer> {
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
         dataDir, autoDrills, benchRate, benchPayload, defaults.bridge(),
         new JsonArray(new ArrayList<>(OptionConverters.present(allowedOrigins))), OptionConverters.present(nodes),
-        webInstances, transport);
+        webInstances, transport, clusterQuorum);
   }
 
   private void installShutdownHook(OpshubNode node) {

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,19 +40,22 @@ public final class HubProcess implements AutoCloseable {
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Set<Integer> GIVEN_PORTS = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Process process;
   private final Path log;
   private final int httpPort;
   private final String operatorToken;
+  private final String host;
 
-  private HubProcess(String name, Process process, Path log, int httpPort, String operatorToken) {
+  private HubProcess(String name, Process process, Path log, int httpPort, String operatorToken, String host) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.httpPort = httpPort;
     this.operatorToken = operatorToken;
+    this.host = host;
   }
 
   /**
@@ -60,8 +65,26 @@ public final class HubProcess implements AutoCloseable {
    * The node runs with {@code --data-dir target/it-data/<name>} unless {@code args} names one.
    */
   public static HubProcess start(String name, String... args) {
+    return launch(List.of(), "127.0.0.1", name, args);
+  }
+
+  /**
+   * As {@link #start}, inside the network namespace {@code namespace} ({@code ip netns exec}, which becomes the
+   * JVM: {@link #pid()} is the node's), reached at {@code host} ({@link #baseUrl()}); the node's HTTP server binds
+   * {@code host} unless {@code args} names a {@code --host}.
+   */
+  public static HubProcess startInNamespace(String namespace, String host, String name, String... args) {
+    List<String> withHost = new ArrayList<>(Arrays.asList(args));
+    if (!withHost.contains("--host")) {
+      withHost.add("--host");
+      withHost.add(host);
+    }
+    return launch(List.of("ip", "netns", "exec", namespace), host, name, withHost.toArray(String[]::new));
+  }
+
+  private static HubProcess launch(List<String> prefix, String host, String name, String... args) {
     List<String> given = Arrays.asList(args);
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-Dhazelcast.phone.home.enabled=false");
@@ -98,7 +121,7 @@ public final class HubProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       builder.environment().remove("OPSHUB_OPERATOR_TOKEN");
-      return new HubProcess(name, builder.start(), log, port, token);
+      return new HubProcess(name, builder.start(), log, port, token, host);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start hub process " + name, e);
     }
@@ -113,13 +136,17 @@ public final class HubProcess implements AutoCloseable {
     return jar;
   }
 
-  /** A TCP port free on 127.0.0.1 right now. */
+  /** A TCP port free on 127.0.0.1 right now, and not handed out before by this JVM (nodes bind theirs later). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+        if (GIVEN_PORTS.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -199,9 +226,14 @@ public final class HubProcess implements AutoCloseable {
     return httpPort;
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
+  /** {@code http://127.0.0.1:<port>} (or the node's own address in a network namespace). */
   public String baseUrl() {
-    return "http://127.0.0.1:" + httpPort;
+    return "http://" + host + ":" + httpPort;
+  }
+
+  /** The address the node is reached at: 127.0.0.1, or its own in a network namespace. */
+  public String host() {
+    return host;
   }
 
   public String operatorToken() {

@@ -1,7 +1,9 @@
 package dev.opshub.web;
 
+import dev.opshub.contract.EngineStatus;
 import dev.opshub.contract.MapNames;
 import dev.opshub.contract.NodeLocalMap;
+import dev.opshub.contract.QuorumStatus;
 import dev.opshub.web.bridge.FanoutBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -21,11 +23,16 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code /health} (this node: id, roles, cluster members, engine, transport, bridge connections), {@code /ready}
- * (200 once the web role serves, 503 before and while draining) and {@code /metrics} (Prometheus, scraped off the
- * event loop). What the node knows of the cluster comes from the node-local map the hub keeps.
+ * {@code /health} (this node: id, roles, cluster members, quorum, the engine as this node knows it, transport,
+ * bridge connections), {@code /ready} (200 once the node serves, 503 before, while draining, and while its side of
+ * the cluster lacks the quorum: a load balancer then sends clients to the side that has an engine) and
+ * {@code /metrics} (Prometheus, scraped off the event loop). What the node knows of the cluster comes from the
+ * node-local map the hub keeps.
  */
 final class HealthEndpoints {
+
+  /** Why {@code /ready} says no while the quorum is missing. */
+  static final String NOT_READY_NO_QUORUM = EngineStatus.Reason.NO_QUORUM.wireName();
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthEndpoints.class);
 
@@ -35,6 +42,7 @@ final class HealthEndpoints {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
 
+  /** @param bridge the web node's bridge, or null on a node without the web role */
   HealthEndpoints(Vertx vertx, WebOptions options, FanoutBridge bridge, PrometheusMeterRegistry registry,
                   BooleanSupplier ready) {
     this.vertx = vertx;
@@ -52,16 +60,23 @@ final class HealthEndpoints {
 
   private void health(RoutingContext ctx) {
     LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
+    JsonObject engine = object(node, NodeLocalMap.ENGINE_STATUS);
+    boolean engineActive = engine != null ? EngineStatus.fromJson(engine).active()
+        : Boolean.parseBoolean(node.getOrDefault(NodeLocalMap.ENGINE_ACTIVE, "false"));
     JsonObject body = new JsonObject()
         .put("status", "up")
         .put("nodeId", node.getOrDefault(NodeLocalMap.NODE_ID, options.getNodeId()))
         .put("roles", roles(node))
         .put("clustered", Boolean.parseBoolean(node.getOrDefault(NodeLocalMap.CLUSTERED, "false")))
         .put("members", members(node))
-        .put("engineActive", Boolean.parseBoolean(node.getOrDefault(NodeLocalMap.ENGINE_ACTIVE, "false")))
-        .put("ready", ready.getAsBoolean())
-        .put("transport", node.getOrDefault(NodeLocalMap.TRANSPORT, vertx.isNativeTransportEnabled() ? "native" : "nio"))
-        .put("bridge", new JsonObject().put("connections", bridge.connections()).put("eventLoops", bridge.eventLoops()));
+        .put("quorum", object(node, NodeLocalMap.QUORUM))
+        .put("engineActive", engineActive)
+        .put("engine", engine)
+        .put("ready", ready(node))
+        .put("transport", node.getOrDefault(NodeLocalMap.TRANSPORT, vertx.isNativeTransportEnabled() ? "native" : "nio"));
+    if (bridge != null) {
+      body.put("bridge", new JsonObject().put("connections", bridge.connections()).put("eventLoops", bridge.eventLoops()));
+    }
     json(ctx, 200, body);
   }
 
@@ -85,9 +100,39 @@ final class HealthEndpoints {
         .put("roles", String.join(",", options.getRoles())).put("self", true));
   }
 
+  /** The JSON object the hub keeps under {@code key}, or null when there is none (no quorum set, no hub). */
+  private static JsonObject object(LocalMap<String, String> node, String key) {
+    String value = node.get(key);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return new JsonObject(value);
+    } catch (DecodeException | IllegalArgumentException e) {
+      LOG.debug("node map holds an unreadable {}: {}", key, value);
+      return null;
+    }
+  }
+
+  /** Serving, and this side of the cluster has the quorum (when one is set). */
+  private boolean ready(LocalMap<String, String> node) {
+    return ready.getAsBoolean() && quorumPresent(node);
+  }
+
+  private static boolean quorumPresent(LocalMap<String, String> node) {
+    JsonObject quorum = object(node, NodeLocalMap.QUORUM);
+    return quorum == null || QuorumStatus.fromJson(quorum).present();
+  }
+
   private void readiness(RoutingContext ctx) {
-    boolean r = ready.getAsBoolean();
-    json(ctx, r ? 200 : 503, new JsonObject().put("ready", r).put("nodeId", options.getNodeId()));
+    LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
+    boolean serving = ready.getAsBoolean();
+    boolean quorum = quorumPresent(node);
+    JsonObject body = new JsonObject().put("ready", serving && quorum).put("nodeId", options.getNodeId());
+    if (serving && !quorum) {
+      body.put("reason", NOT_READY_NO_QUORUM);
+    }
+    json(ctx, serving && quorum ? 200 : 503, body);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

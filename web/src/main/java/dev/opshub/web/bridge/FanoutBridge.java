@@ -1,6 +1,8 @@
 package dev.opshub.web.bridge;
 
 import dev.opshub.contract.CloseReason;
+import dev.opshub.contract.MapNames;
+import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.web.bridge.delivery.DeliverySettings;
 import dev.opshub.web.bridge.delivery.FlushScheduler;
 import dev.opshub.web.bridge.delivery.SharedFrames;
@@ -19,6 +21,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 import java.util.ArrayList;
@@ -58,6 +62,7 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean shuttingDown;
   private volatile Future<Void> shutdown;
+  private volatile ParsedStatus engineStatus;
 
   private FanoutBridge(Vertx vertx, BridgeOptions options, MeterRegistry registry) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -72,7 +77,7 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
         TimeUnit.MILLISECONDS.toNanos(fillWait), o.getFlushGroups(), o.getMaxQueueMessages(), o.getMaxQueueBytes(),
         o.isConflation(), TimeUnit.MILLISECONDS.toNanos(o.getSlowConsumerGrace()));
     this.protocol = new ProtocolSettings(o.getMaxFrameSize(), o.getMaxMessageSize(), o.getMaxSubscriptions(),
-        o.getMaxInboundPerSecond(), o.getReplyTimeout(), o.getNodeId(), o.getOperatorToken());
+        o.getMaxInboundPerSecond(), o.getReplyTimeout(), o.getNodeId(), o.getOperatorToken(), this::engineStatus);
   }
 
   /** @param registry where the {@code opshub.bridge.*} meters go; null for a private one */
@@ -171,6 +176,30 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
 
   ProtocolSettings protocolSettings() {
     return protocol;
+  }
+
+  /**
+   * The engine as this node knows it (the hub keeps it in the node-local map), for the {@code ops.ping} answer;
+   * null when the map has none (a bridge without the hub). Parsed once per change, a copy per answer.
+   */
+  private JsonObject engineStatus() {
+    String text = vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).get(NodeLocalMap.ENGINE_STATUS);
+    if (text == null) {
+      return null;
+    }
+    ParsedStatus parsed = engineStatus;
+    if (parsed == null || !parsed.text().equals(text)) {
+      try {
+        parsed = new ParsedStatus(text, new JsonObject(text));
+      } catch (DecodeException e) {
+        return null;
+      }
+      engineStatus = parsed;
+    }
+    return parsed.json().copy();
+  }
+
+  private record ParsedStatus(String text, JsonObject json) {
   }
 
   void connectionClosed(BridgeConnection connection) {

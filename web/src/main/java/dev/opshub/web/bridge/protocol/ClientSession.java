@@ -123,6 +123,11 @@ public final class ClientSession implements Subscription.Owner {
     if (s.address().equals(Addresses.PING)) {
       if (s.replyAddress() != null) {
         JsonObject body = new JsonObject().put(BridgeProtocol.BODY_TS, clock.currentTimeMillis()).put("nodeId", settings.nodeId());
+        // the page's status line: is there an engine in this node's part of the cluster
+        JsonObject engine = settings.engineStatus() == null ? null : settings.engineStatus().get();
+        if (engine != null) {
+          body.put(BridgeProtocol.BODY_ENGINE, engine);
+        }
         outbox.reply(Replies.rec(s.replyAddress(), null, body));
       }
       return;

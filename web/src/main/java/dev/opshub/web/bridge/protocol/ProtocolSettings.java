@@ -1,5 +1,9 @@
 package dev.opshub.web.bridge.protocol;
 
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Supplier;
+
 /**
  * Limits and identity of the protocol layer (from the bridge options).
  *
@@ -10,7 +14,10 @@ package dev.opshub.web.bridge.protocol;
  * @param replyTimeoutMs      timeout of a forwarded control request
  * @param nodeId              answered to {@code ops.ping}
  * @param operatorToken       the operator token, or null
+ * @param engineStatus        the engine as this node knows it, answered to {@code ops.ping} (a fresh object, or null
+ *                            when unknown)
  */
 public record ProtocolSettings(int maxFrameSize, int maxMessageSize, int maxSubscriptions, int maxInboundPerSecond,
-                               long replyTimeoutMs, String nodeId, String operatorToken) {
+                               long replyTimeoutMs, String nodeId, String operatorToken,
+                               Supplier<JsonObject> engineStatus) {
 }
