@@ -40,6 +40,12 @@ public final class Addresses {
   public static final String INTERNAL_NODE_STATS = "internal.nodes.stats";
   /** Web nodes -> engine, request-reply: read-only queries behind the REST API (drills, scenarios, reports, summary). */
   public static final String INTERNAL_ENGINE_QUERY = "internal.engine.query";
+  /**
+   * The active engine -> standby engines, when it stops gracefully (its drills' journals settled, its publisher
+   * closed): body {@code {"nodeId": <its node>}}; the next in the election takes over at once instead of waiting
+   * for the node to leave the cluster.
+   */
+  public static final String INTERNAL_ENGINE_HANDOVER = "internal.engine.handover";
 
   // ---- node-local (published local-only, never leave the node) ----
   /** The hub's membership keeper -> the engine role: the cluster's member list changed. */

@@ -21,7 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -57,6 +60,8 @@ public final class EngineVerticle extends VerticleBase {
   private final List<String> children = new ArrayList<>();
   private long greatestSeenEpoch;
   private String standbyUnder = "";
+  /** Engines that stopped gracefully and handed over (node ids still members, left out of the election). */
+  private final Set<String> handedOver = new HashSet<>();
   private long activationFailures;
   private boolean epochReadPending;
 
@@ -85,18 +90,42 @@ public final class EngineVerticle extends VerticleBase {
     Future<Void> changes = vertx.eventBus().<Object>localConsumer(Addresses.LOCAL_MEMBERSHIP_CHANGED, m -> evaluate()).completion();
     // standby engines watch the active one's epoch, so a takeover always goes higher
     Future<Void> health = vertx.eventBus().<Object>consumer(Addresses.HEALTH, this::seeEpoch).completion();
+    Future<Void> handover = vertx.eventBus().<JsonObject>consumer(Addresses.INTERNAL_ENGINE_HANDOVER, this::handedOver)
+        .completion();
     vertx.setPeriodic(RECHECK_MS, id -> recheck());
-    return Future.all(changes, health).compose(v -> evaluate());
+    return Future.all(changes, health, handover).compose(v -> evaluate());
   }
 
+  /**
+   * A graceful stop of the active engine: the domain engine first (its journals settle), then the publisher; then
+   * the standbys are told, so the next one takes over now rather than once this node has left the cluster.
+   */
   @Override
   public Future<?> stop() {
-    if (publisher != null) {
-      publisher.close();
+    boolean wasActive = phase == Phase.ACTIVE || phase == Phase.RAISING;
+    return undeployChildren().otherwiseEmpty().andThen(v -> {
+      if (publisher != null) {
+        publisher.close();
+      }
+      vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
+      if (wasActive) {
+        vertx.eventBus().publish(Addresses.INTERNAL_ENGINE_HANDOVER, new JsonObject().put("nodeId", membership.selfId()));
+        LOG.info("engine stopped, handed over to the standby engines");
+      } else {
+        LOG.info("engine stopped");
+      }
+    });
+  }
+
+  private void handedOver(Message<JsonObject> msg) {
+    String node = msg.body() == null ? null : msg.body().getString("nodeId");
+    if (node == null || node.equals(membership.selfId())) {
+      return;
     }
-    vertx.sharedData().getLocalMap(MapNames.NODE).put(NodeLocalMap.ENGINE_LOCAL_ACTIVE, "false");
-    LOG.info("engine stopped");
-    return Future.succeededFuture();
+    if (membership.members().stream().anyMatch(m -> m.nodeId().equals(node)) && handedOver.add(node)) {
+      LOG.info("engine on node {} stopped and handed over", node);
+      evaluate();
+    }
   }
 
   /** True while this node runs the active engine. */
@@ -114,7 +143,8 @@ public final class EngineVerticle extends VerticleBase {
       return transition;
     }
     List<ClusterMember> members = membership.members();
-    boolean leader = LeaderElection.isLeader(membership.selfId(), members);
+    handedOver.removeIf(id -> members.stream().noneMatch(m -> m.nodeId().equals(id)));
+    boolean leader = LeaderElection.leader(members, handedOver).map(membership.selfId()::equals).orElse(false);
     boolean quorate = quorum.present();
     if (phase == Phase.STANDBY && leader && quorate) {
       return transition(activate());
@@ -127,7 +157,7 @@ public final class EngineVerticle extends VerticleBase {
       return transition(raiseEpoch());
     }
     if (phase == Phase.STANDBY) {
-      String current = !quorate ? "no quorum" : LeaderElection.leader(members).orElse("none");
+      String current = !quorate ? "no quorum" : LeaderElection.leader(members, handedOver).orElse("none");
       if (!current.equals(standbyUnder)) {
         standbyUnder = current;
         if (quorate) {
@@ -171,6 +201,7 @@ public final class EngineVerticle extends VerticleBase {
 
   private Future<Void> activate() {
     phase = Phase.ACTIVATING;
+    long started = System.nanoTime();
     return nextEpoch()
         .compose(epoch -> {
           publisher = new SequencedPublisher(vertx.eventBus(), epoch);
@@ -181,7 +212,8 @@ public final class EngineVerticle extends VerticleBase {
             phase = Phase.ACTIVE;
             standbyUnder = "";
             activationFailures = 0;
-            LOG.info("engine active, epoch={}", publisher.epoch());
+            LOG.info("engine active, epoch={} (ready in {} ms)", publisher.epoch(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             signal(true);
           } else {
             activationFailures++;
@@ -261,15 +293,17 @@ public final class EngineVerticle extends VerticleBase {
       verticles.add(new BenchPublisher(streams, Addresses.BENCH, benchRate, config.getInteger("benchPayload", 200),
           Clock.SYSTEM, skippedCounter()));
     }
-    Future<Void> chain = Future.succeededFuture();
+    // side by side: a takeover waits for the slowest, not for the sum
+    List<Future<String>> deployed = new ArrayList<>();
     for (Deployable verticle : verticles) {
-      chain = chain.compose(v -> vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(domainConfig.copy()))
-          .map(id -> {
-            children.add(id);
-            return null;
+      deployed.add(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(domainConfig.copy()))
+          .andThen(ar -> {
+            if (ar.succeeded()) {
+              children.add(ar.result());
+            }
           }));
     }
-    return chain;
+    return Future.all(deployed).mapEmpty();
   }
 
   private Future<Void> undeployChildren() {

@@ -2,6 +2,7 @@ package dev.opshub.engine;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who runs the active engine: the oldest cluster member whose roles include {@code engine}. Every member sees
@@ -17,6 +18,14 @@ public final class LeaderElection {
   public static Optional<String> leader(List<ClusterMember> membersOldestFirst) {
     return membersOldestFirst.stream()
         .filter(m -> m.hasRole(ClusterMember.ROLE_ENGINE))
+        .map(ClusterMember::nodeId)
+        .findFirst();
+  }
+
+  /** The leader among {@code membersOldestFirst} leaving out the nodes in {@code handedOver} (engines that stopped). */
+  public static Optional<String> leader(List<ClusterMember> membersOldestFirst, Set<String> handedOver) {
+    return membersOldestFirst.stream()
+        .filter(m -> m.hasRole(ClusterMember.ROLE_ENGINE) && !handedOver.contains(m.nodeId()))
         .map(ClusterMember::nodeId)
         .findFirst();
   }

@@ -9,6 +9,7 @@ import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.engine.EngineVerticle;
 import dev.opshub.engine.Membership;
 import dev.opshub.engine.Quorum;
+import dev.opshub.engine.domain.DomainEngineVerticle;
 import dev.opshub.web.HealthServerVerticle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -176,6 +177,9 @@ final class NodeRuntime {
     Future<Void> agents = base.compose(id -> settings.has(Role.AGENTS)
         ? deployRole("agents", RoleVerticles.agents(), new JsonObject().put("nodeId", nodeId), null)
         : Future.succeededFuture());
+    if (settings.has(Role.ENGINE)) {
+      DomainEngineVerticle.prepare(vertx).onFailure(e -> LOG.warn("built-in scenarios not read ahead: {}", e.toString()));
+    }
     Future<Void> engine = agents.compose(v -> settings.has(Role.ENGINE)
         ? deployRole("engine", new EngineVerticle(membership, quorum, RoleVerticles.domainEngine()), engineConfig(),
             engineDeployments)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
 
 class LeaderElectionTest {
 
@@ -26,6 +27,14 @@ class LeaderElectionTest {
     assertThat(LeaderElection.leader(List.of(WEB, ENGINE_B))).contains("b");
     ClusterMember lateEngine = new ClusterMember("c", List.of("engine"));
     assertThat(LeaderElection.leader(List.of(WEB, ENGINE_B, lateEngine))).contains("b");
+  }
+
+  @Test
+  void anEngineThatHandedOverIsLeftOutWhileItIsStillAMember() {
+    List<ClusterMember> members = List.of(WEB, ENGINE_A, ENGINE_B);
+    assertThat(LeaderElection.leader(members, Set.of("a"))).contains("b");
+    assertThat(LeaderElection.leader(members, Set.of("a", "b"))).isEmpty();
+    assertThat(LeaderElection.leader(members, Set.of())).contains("a");
   }
 
   @Test

@@ -25,9 +25,10 @@ public class WebOptions {
   public static final int DEFAULT_HTTP_PORT = 8080;
   /**
    * How long the REST gateway waits for the engine's reply before answering 503 {@code no_engine}: the engine
-   * answers in milliseconds, so a request without an answer by then meets a dead or departing engine.
+   * answers in milliseconds, so a request without an answer by then meets a dead or departing engine; 750 ms
+   * leaves room for a busy node's own delays within the second every answer, 503 included, must come in.
    */
-  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 900;
+  public static final long DEFAULT_REQUEST_TIMEOUT_MS = 750;
   /** Largest REST request body accepted (bigger ones get 413 {@code too_large}). */
   public static final long DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 

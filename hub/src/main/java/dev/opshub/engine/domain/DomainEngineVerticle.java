@@ -8,10 +8,10 @@ import dev.opshub.contract.Clock;
 import dev.opshub.contract.IncidentStatus;
 import dev.opshub.contract.MapNames;
 import dev.opshub.drills.Scenario;
-import dev.opshub.drills.ScenarioLoader;
 import dev.opshub.engine.StreamPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The incident domain of the active engine: runs drills, each with its journal in the cluster map
@@ -49,6 +50,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   public static final int MAX_CLOSED_INCIDENTS = 200;
   public static final long METRICS_PERIOD_MS = 1000;
   public static final long AUTO_DRILL_GAP_MS = 3000;
+  /** Longest a graceful stop waits for the journal writes in flight. */
+  public static final long STOP_SETTLE_MS = 2000;
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainEngineVerticle.class);
 
@@ -71,6 +74,7 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   private final Deque<String> outcomeIds = new ArrayDeque<>();
   private final Set<AgentId> missing = EnumSet.noneOf(AgentId.class);
   private Timers timers;
+  private boolean stopping;
   private long counter;
   private int autoIndex;
   private final SecureRandom random = new SecureRandom();
@@ -85,15 +89,20 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     this.clock = clock;
   }
 
+  /** Reads the scenarios and recorded runs ahead (a standby engine does, so that a takeover need not). */
+  public static Future<Void> prepare(Vertx vertx) {
+    return BuiltIns.load(vertx).mapEmpty();
+  }
+
   @Override
   public Future<?> start() {
     autoDrills = config().getBoolean("autoDrills", false);
     autoDrillSpeed = config().getDouble("autoDrillSpeed", 30.0);
     timers = Timers.of(vertx);
     reports = new ReportStore(vertx, Path.of(config().getString("dataDir", "./data")).resolve("reports"));
-    Future<Void> loaded = vertx.executeBlocking(() -> {
-      scenarios = ScenarioLoader.loadBuiltIn();
-      recorded = RecordedRuns.loadBuiltIn();
+    Future<Void> loaded = BuiltIns.load(vertx).map(b -> {
+      scenarios = b.scenarios();
+      recorded = b.recorded();
       return null;
     });
     Future<Void> maps = Future.all(
@@ -136,8 +145,17 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
 
   @Override
   public Future<?> stop() {
-    // a stopping engine leaves its drills in the cluster map for the next one; timers go with the verticle
-    return Future.succeededFuture();
+    // a stopping engine leaves its drills in the cluster map for the next one: their journals take nothing more and
+    // the writes in flight settle (bounded), so the engine taking over reads every journal whole; timers go with
+    // the verticle
+    stopping = true;
+    List<Future<Void>> sealed = new ArrayList<>();
+    for (DrillRunner d : drills.active()) {
+      if (d.journal() != null) {
+        sealed.add(d.journal().seal());
+      }
+    }
+    return Future.join(sealed).timeout(STOP_SETTLE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   /**
@@ -365,6 +383,9 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   }
 
   private void onAgentReport(Message<JsonObject> msg) {
+    if (stopping) {
+      return;
+    }
     String drillId = msg.body().getString("drillId");
     DrillRunner d = drillId == null ? null : drills.active(drillId);
     if (d == null) {

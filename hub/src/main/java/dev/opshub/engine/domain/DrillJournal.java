@@ -44,6 +44,9 @@ final class DrillJournal {
   /** Position of the newest entry written. */
   private long lastPosition;
   private boolean closed;
+  /** Sealed: nothing more is written or released; {@link #settled} completes once the writes in flight are done. */
+  private boolean sealed;
+  private Promise<Void> settled;
 
   /**
    * @param entries  entries already in the map (0 for a new drill)
@@ -65,6 +68,9 @@ final class DrillJournal {
 
   /** Writes {@code entry} (the spec, an input) as the next entry, at {@code position} in the drill's events. */
   void write(JsonObject entry, long position) {
+    if (sealed) {
+      return;
+    }
     long n = next++;
     lastPosition = Math.max(lastPosition, position);
     put(n, entry.copy().put("wall", wall.currentTimeMillis()));
@@ -75,6 +81,9 @@ final class DrillJournal {
    * or later and everything written so far is stored: at once when it is, else in order with the others held.
    */
   void release(long position, Runnable action) {
+    if (sealed) {
+      return;
+    }
     if (position > lastPosition) {
       write(new DrillInput.Reached(position).toJson(), position);
     }
@@ -89,6 +98,21 @@ final class DrillJournal {
   void close() {
     closed = true;
     held.clear();
+  }
+
+  /**
+   * The engine stops gracefully: nothing more is written, nothing held goes out (as in a crash at this point), and
+   * the future completes once every write in flight is stored or failed, so the engine taking over reads a journal
+   * that nothing will add to behind its back.
+   */
+  Future<Void> seal() {
+    sealed = true;
+    held.clear();
+    settled = Promise.promise();
+    if (durable >= next - 1) {
+      settled.complete();
+    }
+    return settled.future();
   }
 
   /** Removes every entry written (the drill ended and its report is kept). */
@@ -108,6 +132,9 @@ final class DrillJournal {
       }
       if (ar.succeeded()) {
         stored(n);
+      } else if (sealed) {
+        // not tried again: the journal ends before this entry, as after a crash
+        settled.tryComplete();
       } else {
         LOG.warn("journal entry {} of drill {} not stored ({}); trying again, the drill's outputs wait", n, drillId,
             ar.cause().toString());
@@ -127,6 +154,9 @@ final class DrillJournal {
     }
     while (!held.isEmpty() && held.peekFirst().needs() <= durable) {
       held.pollFirst().action().run();
+    }
+    if (sealed && durable >= next - 1) {
+      settled.tryComplete();
     }
   }
 
