@@ -18,6 +18,8 @@ const DEFAULTS = {
   offlineAfterAttempts: 8,
   maxPendingReplies: 256,
   maxKeysPerAddress: 5000,
+  // message ids (header id, a drill's messages have one) kept per address to drop a copy an engine sent again
+  maxIdsPerAddress: 2000,
 };
 
 export const STATUS = Object.freeze({
@@ -100,7 +102,7 @@ export class OpsBus {
     let sub = this.subs.get(address);
     if (!sub) {
       sub = {
-        address, handlers: new Set(), epoch: null, offset: null, afterSnapshot: false, keys: new Map(),
+        address, handlers: new Set(), epoch: null, offset: null, afterSnapshot: false, keys: new Map(), ids: new Set(),
         received: 0, duplicates: 0, gaps: 0, missing: 0, snapshots: 0, resumes: 0, epochChanges: 0, stale: 0,
       };
       this.subs.set(address, sub);
@@ -338,6 +340,12 @@ export class OpsBus {
         sub.keys.set(key, offset);
         if (sub.keys.size > this.opts.maxKeysPerAddress) sub.keys.delete(sub.keys.keys().next().value);
       }
+    }
+    if (headers.id !== undefined) {
+      const id = String(headers.id);
+      if (sub.ids.has(id)) { sub.duplicates++; return; }                      // a copy, maybe from another engine
+      sub.ids.add(id);
+      if (sub.ids.size > this.opts.maxIdsPerAddress) sub.ids.delete(sub.ids.values().next().value);
     }
     sub.received++;
     for (const fn of sub.handlers) {

@@ -4,7 +4,7 @@
 import { OpsBus, STATUS, resolveNodes, uuid } from './eventbus.js';
 import { h, fill, $, num, fmtNum, fmtPct, fmtMoney, fmtMinutes, fmtMs, fmtBytes, fmtTime, fetchJson, scheduler } from './dom.js';
 import { sparkline } from './charts.js';
-import { drillTime, timelineText } from './timeline.js';
+import { drillTime, placeTimelineEntry, timelineText } from './timeline.js';
 
 const AGENTS = ['detection', 'diagnosis', 'prediction', 'resolution', 'communication'];
 const LIFECYCLE = ['detected', 'triaged', 'investigating', 'diagnosed', 'resolving', 'resolved', 'closed'];
@@ -187,7 +187,7 @@ function onTimeline(body) {
   const id = body.incidentId;
   if (!store.timeline.has(id)) store.timeline.set(id, []);
   const list = store.timeline.get(id);
-  list.push(body);
+  placeTimelineEntry(list, body);
   if (list.length > MAX_TIMELINE) list.splice(0, list.length - MAX_TIMELINE);
   while (store.timeline.size > MAX_INCIDENTS) store.timeline.delete(store.timeline.keys().next().value);
   render.incidents();

@@ -22,3 +22,15 @@ export function timelineText(e) {
   const detail = DETAIL[e.type];
   return [e.type, ...(detail ? detail(e) : [])].join(' ');
 }
+
+/**
+ * Puts a timeline entry into an incident's list, one entry per seq in seq order: an entry sent again (by an engine
+ * that took the drill over) replaces the one shown instead of showing twice. Entries without a seq are appended.
+ */
+export function placeTimelineEntry(list, entry) {
+  const at = typeof entry.seq === 'number' ? list.findIndex(e => typeof e.seq === 'number' && e.seq >= entry.seq) : -1;
+  if (at < 0) list.push(entry);
+  else if (list[at].seq === entry.seq) list[at] = entry;
+  else list.splice(at, 0, entry);
+  return list;
+}
