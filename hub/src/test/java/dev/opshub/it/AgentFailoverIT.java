@@ -1,8 +1,5 @@
 package dev.opshub.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.opshub.contract.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -26,9 +23,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Agents that fail over, with real JVMs from the fat jar: two agents nodes, an engine node and a web node (random
@@ -43,7 +41,6 @@ class AgentFailoverIT {
   private static final Logger LOG = LoggerFactory.getLogger(AgentFailoverIT.class);
   private static final Duration START = Duration.ofSeconds(90);
   private static final Duration TAKEOVER = Duration.ofSeconds(10);
-  private static final Pattern NODE_ID = Pattern.compile("opshub node (\\S+) started");
   private static final Set<String> AGENTS = Set.of("detection", "diagnosis", "prediction", "resolution", "communication");
 
   private final List<HubProcess> nodes = new ArrayList<>();
@@ -76,8 +73,8 @@ class AgentFailoverIT {
     web.awaitHealthy(START);
     engine.awaitLog("engine active, epoch=", START);
     agentsB.awaitLog("agents standby on node", START);
-    String a = nodeId(agentsA);
-    String b = nodeId(agentsB);
+    String a = TestCluster.nodeId(agentsA);
+    String b = TestCluster.nodeId(agentsB);
     await("4 members").atMost(START).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> new JsonObject(web.get("/health").body()).getJsonArray("members").size() == 4);
 
@@ -150,13 +147,6 @@ class AgentFailoverIT {
         "--cluster-interface", "127.0.0.1", "--host", "127.0.0.1", "--operator-token", token);
     nodes.add(node);
     return node;
-  }
-
-  private static String nodeId(HubProcess node) {
-    node.awaitLog("opshub node ", START);
-    Matcher matcher = NODE_ID.matcher(node.logText());
-    assertThat(matcher.find()).as("node id in the log of %s", node.name()).isTrue();
-    return matcher.group(1);
   }
 
   /** The agents whose latest status among {@code states} comes from {@code node}. */

@@ -1,8 +1,5 @@
 package dev.opshub.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.opshub.contract.Addresses;
 import dev.opshub.contract.Headers;
 import io.vertx.core.Vertx;
@@ -23,6 +20,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Real JVMs from the fat jar forming a cluster on 127.0.0.1 with a random cluster name: agent state published by

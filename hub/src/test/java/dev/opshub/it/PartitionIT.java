@@ -1,8 +1,5 @@
 package dev.opshub.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.opshub.contract.Addresses;
 import dev.opshub.it.NetworkNamespaces.Host;
 import dev.opshub.it.NetworkNamespaces.Side;
@@ -29,6 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real network partition that heals: five nodes from the fat jar, each in its own network namespace with its own

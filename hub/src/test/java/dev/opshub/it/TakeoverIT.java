@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -133,11 +134,40 @@ class TakeoverIT {
       }
       assertNoRepeatAndNoRegression(viewer.received(), drill);
       probe.assertAnsweredWithinASecond();
+      assertAFreshViewerSeesTheNodeGone(web, TestCluster.nodeId(first));
 
       long firstUpdate = firstMessageAfter(viewer.received(), drill, stoppedAt);
       Reliability.record("takeover", fault, Map.of("engineActiveMs", activeMs, "nextLiveUpdateMs", ms(firstUpdate - stoppedAt),
           "rest503", probe.count(503), "restMaxMs", probe.maxMs(), "events", seen.values().stream().mapToInt(List::size).sum()));
     }
+  }
+
+  /** A viewer that connects after the takeover: the node that went is down in its snapshot and none of its agents ok. */
+  private void assertAFreshViewerSeesTheNodeGone(HubProcess web, String gone) throws Exception {
+    try (ViewerClient fresh = ViewerClient.connect(vertx, web.httpPort())) {
+      fresh.registerWithSnapshot(Addresses.HEALTH, Addresses.AGENTS_STATE);
+      JsonObject node = await("node " + gone + " in a fresh viewer's ops.health").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100)).until(() -> latest(fresh, Addresses.HEALTH, "key").get("node:" + gone),
+              n -> n != null);
+      assertThat(node.getString("status")).as("node %s in %s", gone, node.encode()).isEqualTo("down");
+      await("every agent in a fresh viewer's ops.agents.state").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100)).until(() -> latest(fresh, Addresses.AGENTS_STATE, "agent").size() == 5);
+      for (JsonObject agent : latest(fresh, Addresses.AGENTS_STATE, "agent").values()) {
+        assertThat(gone.equals(agent.getString("node")) && !"missing".equals(agent.getString("state")))
+            .as("agent state %s", agent.encode()).isFalse();
+      }
+    }
+  }
+
+  /** The latest body per {@code field} a viewer received on {@code address}. */
+  private static Map<String, JsonObject> latest(ViewerClient viewer, String address, String field) {
+    Map<String, JsonObject> latest = new HashMap<>();
+    for (ViewerClient.Received r : viewer.received()) {
+      if (address.equals(r.address()) && r.body() != null && r.body().getString(field) != null) {
+        latest.put(r.body().getString(field), r.body());
+      }
+    }
+    return latest;
   }
 
   private static int countMembers(HubProcess web) {

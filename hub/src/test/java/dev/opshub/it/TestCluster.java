@@ -26,6 +26,7 @@ final class TestCluster implements AutoCloseable {
 
   static final Duration START = Duration.ofSeconds(90);
   private static final Pattern ACTIVE = Pattern.compile("engine active, epoch=(\\d+)");
+  private static final Pattern NODE_ID = Pattern.compile("opshub node (\\S+) started");
 
   private final String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private final int[] ports;
@@ -55,6 +56,14 @@ final class TestCluster implements AutoCloseable {
       list.append(list.isEmpty() ? "" : ",").append("127.0.0.1:").append(port);
     }
     return list.toString();
+  }
+
+  /** The node id a node's log gave at start. */
+  static String nodeId(HubProcess node) {
+    node.awaitLog("opshub node ", START);
+    Matcher matcher = NODE_ID.matcher(node.logText());
+    assertThat(matcher.find()).as("node id in the log of %s", node.name()).isTrue();
+    return matcher.group(1);
   }
 
   /** The epoch a node's log last said its engine became active under. */

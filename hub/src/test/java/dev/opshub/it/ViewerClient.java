@@ -72,6 +72,15 @@ final class ViewerClient implements AutoCloseable {
     }
   }
 
+  /** Registers asking for a snapshot first (the newest message per key), as a page that opens does. */
+  void registerWithSnapshot(String... addresses) throws Exception {
+    for (String address : addresses) {
+      socket.writeTextMessage(new JsonArray().add(new JsonObject().put("type", "register").put("address", address)
+          .put("headers", new JsonObject().put("snapshot", "true")).encode()).encode())
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
   /** Every message so far, in arrival order. */
   List<Received> received() {
     synchronized (received) {

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -75,6 +75,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   private final Set<AgentId> missing = EnumSet.noneOf(AgentId.class);
   private Timers timers;
   private boolean stopping;
+  /** The consumers of controls and queries. */
+  private final List<MessageConsumer<Object>> requests = new ArrayList<>();
   private long counter;
   private int autoIndex;
   private final SecureRandom random = new SecureRandom();
@@ -130,9 +132,9 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
           DrillControls controls = new DrillControls(scenarios, drills, this::randomSeed,
               (s, seed, speed, policy, timeout, missing, key) -> startDrill(s, seed, speed, policy, timeout, missing, false, key));
           EngineQueries queries = new EngineQueries(drills, scenarios, reports, metrics, recorded, orphanIncidents::size);
-          return Future.all(
-              vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, controls::handle).completion(),
-              vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, queries::handle).completion());
+          requests.add(vertx.eventBus().consumer(Addresses.CONTROL_DRILLS, controls::handle));
+          requests.add(vertx.eventBus().consumer(Addresses.INTERNAL_ENGINE_QUERY, queries::handle));
+          return Future.all(requests.get(0).completion(), requests.get(1).completion());
         })
         .onSuccess(v -> {
           publishMetrics();
@@ -145,11 +147,12 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
 
   @Override
   public Future<?> stop() {
-    // a stopping engine leaves its drills in the cluster map for the next one: their journals take nothing more and
-    // the writes in flight settle (bounded), so the engine taking over reads every journal whole; timers go with
-    // the verticle
+    // a stopping engine answers no request more (one sent meanwhile finds no handler: 503, not an answer from an
+    // engine that stands down) and leaves its drills in the cluster map for the next one: their journals take
+    // nothing more and the writes in flight settle (bounded), so the engine taking over reads every journal whole
     stopping = true;
     List<Future<Void>> sealed = new ArrayList<>();
+    requests.forEach(c -> sealed.add(c.unregister()));
     for (DrillRunner d : drills.active()) {
       if (d.journal() != null) {
         sealed.add(d.journal().seal());
@@ -357,14 +360,9 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
     String id = "drill-" + Long.toString(clock.currentTimeMillis(), 36) + "-" + (++counter);
     DrillRunner d = DrillRunner.start(this, clock, timers, new DrillSpec(id, s, seed, speed, policy, approvalTimeout,
         auto, missingAgents, requestKey), new DrillJournal(id, journalMap, clock, timers, 0, -1));
-    missingAgents().forEach(a -> d.agentAvailability(a, false));
+    missing.forEach(a -> d.agentAvailability(a, false));
     drills.add(d);
     return d;
-  }
-
-  /** Agents the health keeper reported missing and not back yet. */
-  private Set<AgentId> missingAgents() {
-    return Collections.unmodifiableSet(missing);
   }
 
   private void onAvailability(Message<JsonObject> msg) {

@@ -60,7 +60,7 @@ class ReconnectIT {
     HubProcess web1 = node("reconnect-web-1", cluster, ports[1], members, "web", web1Port);
     HubProcess web2 = node("reconnect-web-2", cluster, ports[2], members, "web", web2Port,
         "--allowed-origins", web1Url + "," + web2Url);
-    engine.awaitLog("engine active, epoch=", START);  // no web role: no /health
+    engine.awaitLog("engine active, epoch=", START);
     web1.awaitHealthy(START);
     web2.awaitHealthy(START);
 
