@@ -32,6 +32,8 @@ final class ClusterConfig {
   /** Smallest quorum Hazelcast's split-brain protection takes. */
   static final int MIN_QUORUM = 2;
   static final int MAX_QUORUM = 1_000;
+  /** A cluster member given as {@code dns:NAME}: the members are every address NAME resolves to. */
+  static final String DNS_PREFIX = "dns:";
   /** Names of the opshub cluster maps, as cluster.xml configures them. */
   static final String OPSHUB_MAPS = "opshub.";
   /**
@@ -70,7 +72,15 @@ final class ClusterConfig {
       JoinConfig join = network.getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true).setMembers(settings.clusterMembers());
+      String first = settings.clusterMembers().get(0);
+      if (first.startsWith(DNS_PREFIX)) {
+        // Hazelcast's Kubernetes discovery in DNS lookup mode: the A records of a (headless) service name
+        join.getTcpIpConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", first.substring(DNS_PREFIX.length()))
+            .setProperty("service-port", Integer.toString(network.getPort()));
+      } else {
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.clusterMembers());
+      }
     }
     config.getMemberAttributeConfig().setAttribute(MapNames.ROLES_ATTRIBUTE, String.join(",", settings.roleNames()));
     if (settings.clusterQuorum() != null) {

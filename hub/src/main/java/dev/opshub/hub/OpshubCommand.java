@@ -88,8 +88,9 @@ public final class OpshubCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--cluster-members", paramLabel = "MEMBER", split = ",", converter = ClusterMemberConverter.class,
-      description = "Cluster members to join by TCP-IP, a comma list of host or host:port (overrides cluster.xml; "
-          + "default there: 127.0.0.1).")
+      description = "Cluster members to join by TCP-IP, a comma list of host or host:port, or dns:NAME alone to find "
+          + "them by DNS (every address of NAME, e.g. a Kubernetes headless service); overrides cluster.xml "
+          + "(default there: 127.0.0.1).")
   List<String> clusterMembers;
 
   @Option(names = "--cluster-interface", paramLabel = "ADDR",
@@ -250,6 +251,10 @@ public final class OpshubCommand implements Callable<Integer> {
     }
     if (clusterName != null && clusterName.isBlank()) {
       throw usage("--cluster-name", "--cluster-name must not be empty");
+    }
+    List<String> members = OptionConverters.present(clusterMembers);
+    if (members.size() > 1 && members.stream().anyMatch(m -> m.startsWith(ClusterConfig.DNS_PREFIX))) {
+      throw usage("--cluster-members", "--cluster-members: dns:NAME is given alone (it finds every member)");
     }
     if (clusterQuorum != null) {
       checkRange("--cluster-quorum", clusterQuorum, ClusterConfig.MIN_QUORUM, ClusterConfig.MAX_QUORUM);

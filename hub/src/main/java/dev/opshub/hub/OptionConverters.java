@@ -47,6 +47,12 @@ final class OptionConverters {
       if (member.isEmpty()) {
         return null;
       }
+      if (member.startsWith(ClusterConfig.DNS_PREFIX)) {
+        if (!member.substring(ClusterConfig.DNS_PREFIX.length()).matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})")) {
+          throw new BadValue("'" + member + "': dns: takes a DNS name (the headless service of the cluster)");
+        }
+        return member;
+      }
       if (member.chars().anyMatch(Character::isWhitespace) || member.contains("/")) {
         throw notAMember(member);
       }
@@ -76,7 +82,7 @@ final class OptionConverters {
     }
 
     private static BadValue notAMember(String member) {
-      return new BadValue("'" + member + "' is not host or host:port");
+      return new BadValue("'" + member + "' is not host, host:port or dns:NAME");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
@@ -45,6 +46,18 @@ class ClusterConfigTest {
     assertThat(policy(config, "opshub.anything.new")).isEqualTo(DiscardMergePolicy.class.getName());
     // Vert.x's own maps keep what vertx-hazelcast needs
     assertThat(config.getMapConfig("__vertx.nodeInfo").getSplitBrainProtectionName()).isNull();
+  }
+
+  @Test
+  void aDnsMemberFindsTheMembersByTheAddressesOfThatName() {
+    Config config = ClusterConfig.of(settings("--cluster", "--cluster-port", "5801", "--cluster-members",
+        "dns:opshub-cluster.drills.svc.cluster.local"));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("opshub-cluster.drills.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5801");
   }
 
   @Test

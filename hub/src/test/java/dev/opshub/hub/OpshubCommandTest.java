@@ -106,7 +106,7 @@ class OpshubCommandTest {
     assertUsageError("Invalid value for option '--http-port'", "--http-port", "eighty");
     assertUsageError("--bench-rate must be", "--bench-rate", "-1");
     assertUsageError("Unknown option: '--frobnicate'", "--frobnicate");
-    assertUsageError("not host or host:port", "--cluster-members", "a:b:c:x,h:port");
+    assertUsageError("not host, host:port or dns:NAME", "--cluster-members", "a:b:c:x,h:port");
     assertUsageError("--roles: at least one", "--roles", ",");
     assertUsageError("--nodes: 'ftp://x' is not", "--nodes", "ftp://x");
     assertUsageError("Invalid value for option '--transport'", "--transport", "dpdk");
@@ -144,8 +144,11 @@ class OpshubCommandTest {
     assertUsageError("opshub: --cluster-members: 'h:70000': the port must be 1..65535",
         "--cluster-members", "10.0.0.5,h:70000");
     assertUsageError("opshub: --cluster-members: 'h:0': the port must be 1..65535", "--cluster-members", "h:0");
-    assertUsageError("opshub: --cluster-members: ':5701' is not host or host:port", "--cluster-members", ":5701");
-    assertUsageError("opshub: --cluster-members: 'a b' is not host or host:port", "--cluster-members", "a b");
+    assertUsageError("opshub: --cluster-members: ':5701' is not host, host:port or dns:NAME", "--cluster-members", ":5701");
+    assertUsageError("opshub: --cluster-members: 'a b' is not host, host:port or dns:NAME", "--cluster-members", "a b");
+    assertUsageError("opshub: --cluster-members: 'dns:': dns: takes a DNS name", "--cluster-members", "dns:");
+    assertUsageError("opshub: --cluster-members: 'dns:a/b': dns: takes a DNS name", "--cluster-members", "dns:a/b");
+    assertUsageError("opshub: --cluster-members: dns:NAME is given alone", "--cluster-members", "dns:opshub,10.0.0.5");
     assertUsageError("opshub: --nodes: 'ftp://b' is not an http:// or https:// URL", "--nodes", "http://a:8080,ftp://b");
     assertUsageError("opshub: --nodes: 'http://' is not an http:// or https:// URL", "--nodes", "http://");
     assertUsageError("opshub: --nodes: '10.0.0.5:8080' is not an http:// or https:// URL", "--nodes", "10.0.0.5:8080");
