@@ -111,6 +111,8 @@ class HaproxyIT {
     assertThat(plain.statusCode()).isEqualTo(301);
     assertThat(plain.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("https://"));
     assertThat(new JsonObject(get(publicUrl + "/ready").body()).getString("status")).isEqualTo("ready");
+    assertThat(new JsonObject(get(publicUrl + "/api/config").body()).getJsonArray("nodes").getList())
+        .as("the page reaches the bridge by the public https URL").containsExactly(publicUrl);
     assertThat(upgradeStatus(tls.sslContext(), httpsPort, "ops.example", PUBLIC_ORIGIN))
         .as("WebSocket upgrade from the public origin").isEqualTo(101);
     assertThat(upgradeStatus(tls.sslContext(), httpsPort, "ops.example", "https://evil.example"))
@@ -213,7 +215,7 @@ class HaproxyIT {
     await("every client on " + nodes).atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
       assertThat(clients.isAlive()).as("node client running").isTrue();
       List<ResumingClients.Open> opens = clients.opens();
-      return IntStream.range(0, CLIENTS).allMatch(c -> nodes.contains(clients.nodeOf(c))
+      return IntStream.range(0, CLIENTS).allMatch(c -> clients.nodeOf(c) != null && nodes.contains(clients.nodeOf(c))
           && (!moving.contains(c) || opens.stream().anyMatch(o -> o.client() == c && o.at() >= since)));
     });
   }
