@@ -113,10 +113,13 @@ class HaproxyIT {
     assertThat(new JsonObject(get(publicUrl + "/ready").body()).getString("status")).isEqualTo("ready");
     assertThat(new JsonObject(get(publicUrl + "/api/config").body()).getJsonArray("nodes").getList())
         .as("the page reaches the bridge by the public https URL").containsExactly(publicUrl);
-    assertThat(upgradeStatus(tls.sslContext(), httpsPort, "ops.example", PUBLIC_ORIGIN))
+    String session = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    assertThat(upgradeStatus(tls.sslContext(), httpsPort, session, "ops.example", PUBLIC_ORIGIN))
         .as("WebSocket upgrade from the public origin").isEqualTo(101);
-    assertThat(upgradeStatus(tls.sslContext(), httpsPort, "ops.example", "https://evil.example"))
-        .as("WebSocket upgrade from another origin").isEqualTo(403);
+    assertThat(haproxy.command("show table " + BACKEND)).as("the session stuck to its node by its id")
+        .containsPattern("key=" + session + " .*server_key=web[12]");
+    assertThat(upgradeStatus(tls.sslContext(), httpsPort, "x" + session.substring(1), "ops.example",
+        "https://evil.example")).as("WebSocket upgrade from another origin").isEqualTo(403);
 
     clients = ResumingClients.start(publicUrl + "/eventbus", CLIENTS, tls.caPem(), Addresses.BENCH, Addresses.HEALTH);
     awaitClientsOn(List.of(nodeId(web[0]), nodeId(web[1])), allClients(), 0, Duration.ofSeconds(30));
@@ -262,14 +265,14 @@ class HaproxyIT {
         && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms");
   }
 
-  /** The status code HAProxy answers a WebSocket upgrade of a new SockJS session with {@code Host} and {@code Origin}. */
-  private static int upgradeStatus(SSLContext tls, int port, String host, String origin) throws IOException {
+  /** What HAProxy answers a WebSocket upgrade of SockJS session {@code session} with {@code Host} and {@code Origin}. */
+  private static int upgradeStatus(SSLContext tls, int port, String session, String host, String origin)
+      throws IOException {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(5_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setApplicationProtocols(new String[] {"http/1.1"});
       socket.setSSLParameters(parameters);
-      String session = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
       String request = "GET /eventbus/000/" + session + "/websocket HTTP/1.1\r\nHost: " + host + "\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\nOrigin: " + origin + "\r\n\r\n";
