@@ -47,12 +47,15 @@ public final class Haproxy implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final Path socket;
+  /** The directory made for the socket, removed on close; null when the caller chose the socket. */
+  private final Path socketDir;
 
-  private Haproxy(String name, Process process, Path log, Path socket) {
+  private Haproxy(String name, Process process, Path log, Path socket, Path socketDir) {
     this.name = name;
     this.process = process;
     this.log = log;
     this.socket = socket;
+    this.socketDir = socketDir;
   }
 
   /** Skips (or, with {@code opshub.requireHaproxy=true}, fails) the calling test without haproxy and openssl. */
@@ -77,8 +80,8 @@ public final class Haproxy implements AutoCloseable {
       Files.createDirectories(logDir);
       Map<String, String> all = new HashMap<>(env);
       // a short path: a Unix socket's path has a bound of about 100 bytes
-      Path socket = all.containsKey("OPSHUB_HAPROXY_SOCKET") ? Paths.get(all.get("OPSHUB_HAPROXY_SOCKET"))
-          : Files.createTempDirectory("opshub-haproxy-").resolve("admin.sock");
+      Path socketDir = all.containsKey("OPSHUB_HAPROXY_SOCKET") ? null : Files.createTempDirectory("opshub-haproxy-");
+      Path socket = socketDir == null ? Paths.get(all.get("OPSHUB_HAPROXY_SOCKET")) : socketDir.resolve("admin.sock");
       all.put("OPSHUB_HAPROXY_SOCKET", socket.toString());
       Path log = logDir.resolve(name + ".log");
       String haproxy = String.valueOf(executable("haproxy"));
@@ -88,7 +91,7 @@ public final class Haproxy implements AutoCloseable {
         throw new IllegalStateException("haproxy -c refused " + config + ": " + Files.readString(log));
       }
       Process process = builder(all, log, haproxy, "-db", "-f", config.toString()).start();
-      return new Haproxy(name, process, log, socket);
+      return new Haproxy(name, process, log, socket, socketDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start haproxy " + name, e);
     } catch (InterruptedException e) {
@@ -187,12 +190,9 @@ public final class Haproxy implements AutoCloseable {
         .map(d -> Paths.get(d, command)).filter(Files::isExecutable).findFirst().orElse(null);
   }
 
-  /** Stops HAProxy by its PID (SIGTERM, then SIGKILL after 5 s). */
+  /** Stops HAProxy by its PID (SIGTERM, then SIGKILL after 5 s) and removes the socket directory it was given. */
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -201,6 +201,14 @@ public final class Haproxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    }
+    if (socketDir != null) {
+      try {
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(socketDir);
+      } catch (IOException e) {
+        // left in the temporary directory
+      }
     }
   }
 }

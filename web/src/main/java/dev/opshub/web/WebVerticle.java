@@ -96,7 +96,7 @@ public class WebVerticle extends VerticleBase {
   public Future<Void> drain() {
     Promise<Void> drained = Promise.promise();
     context.runOnContext(v -> {
-      if (options.getDrainMs() > 0) {
+      if (options.getDrainMs() > 0 && readiness.ready()) {
         LOG.info("web node {} draining for {} ms: /ready answers 503, its {} bridge clients stay until then",
             options.getNodeId(), options.getDrainMs(), bridge.connections());
       }
