@@ -11,6 +11,7 @@ import dev.opshub.engine.Membership;
 import dev.opshub.engine.Quorum;
 import dev.opshub.engine.domain.DomainEngineVerticle;
 import dev.opshub.web.HealthServerVerticle;
+import dev.opshub.web.WebVerticle;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,8 +42,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * registry, the membership keeper, the node statistics and engine status, and the verticles of its roles; a node
  * without the web role serves {@code /health}, {@code /ready} and {@code /metrics} alone. It reports when a cluster
  * merge gave its Hazelcast member another identity ({@link #onIdentityChanged}), which {@link OpshubNode} answers
- * with a new runtime. {@link #stop(String)} undeploys the web role first (its clients are told to reconnect
- * elsewhere), then the engine (so a standby takes over), then closes Vert.x, which leaves the cluster.
+ * with a new runtime. {@link #stop(String, boolean)} drains and undeploys the web role first (its clients are told to
+ * reconnect elsewhere), then the engine (so a standby takes over), then closes Vert.x, which leaves the cluster.
  */
 final class NodeRuntime {
 
@@ -54,6 +55,7 @@ final class NodeRuntime {
   private final PrometheusMeterRegistry registry;
   private final List<String> webDeployments = new ArrayList<>();
   private final List<String> engineDeployments = new ArrayList<>();
+  private WebVerticle web;
   private boolean identityChanged;
   private Runnable identityListener;
   private boolean stopping;
@@ -185,7 +187,7 @@ final class NodeRuntime {
             engineDeployments)
         : Future.succeededFuture());
     Future<Void> web = engine.compose(v -> settings.has(Role.WEB)
-        ? deployRole("web", RoleVerticles.web(), OpshubNode.webConfig(settings, nodeId), webDeployments)
+        ? deployWeb()
         : deployRole("health", new HealthServerVerticle(), OpshubNode.webConfig(settings, nodeId), webDeployments));
     // completed off any context: on failure Vert.x is closed, and its event loops can no longer run listeners
     Promise<NodeRuntime> outcome = Promise.promise();
@@ -199,6 +201,16 @@ final class NodeRuntime {
       }
     });
     return outcome.future();
+  }
+
+  private Future<Void> deployWeb() {
+    WebVerticle verticle = RoleVerticles.web();
+    return deployRole("web", verticle, OpshubNode.webConfig(settings, nodeId), webDeployments)
+        .onSuccess(v -> {
+          synchronized (this) {
+            web = verticle;
+          }
+        });
   }
 
   private Future<Void> deployRole(String role, Deployable verticle, JsonObject config, List<String> ids) {
@@ -260,18 +272,20 @@ final class NodeRuntime {
   }
 
   /**
-   * Graceful stop: web first (its bridge closes every client with {@code reason}), then the engine, then
-   * everything else, then Vert.x (leaving the cluster). Each step is logged.
+   * Graceful stop: web first (with {@code drain}, it answers {@code /ready} 503 draining for {@code --drain-ms}
+   * first; then its bridge closes every client with {@code node_shutdown}), then the engine, then everything else,
+   * then Vert.x (leaving the cluster). Each step is logged.
    */
-  synchronized Future<Void> stop(String reason) {
+  synchronized Future<Void> stop(String reason, boolean drain) {
     if (stopping) {
       return Future.failedFuture("already stopping");
     }
     stopping = true;
     LOG.info("stopping node {} ({})", nodeId, reason);
+    Future<Void> drained = drain && web != null ? web.drain() : Future.succeededFuture();
     // completed off any context: once Vert.x is closed its event loops run no more listeners
     Promise<Void> closed = Promise.promise();
-    undeployAll(settings.has(Role.WEB) ? "web" : "health", webDeployments)
+    drained.compose(v -> undeployAll(settings.has(Role.WEB) ? "web" : "health", webDeployments))
         .compose(v -> undeployAll("engine", engineDeployments))
         .compose(v -> {
           LOG.info("closing Vert.x{}", settings.clustered() ? " and leaving the cluster" : "");

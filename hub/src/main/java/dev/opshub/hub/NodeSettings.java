@@ -34,12 +34,15 @@ import java.util.stream.Collectors;
  * @param transport        network transport of the event loops
  * @param clusterQuorum    members a side of the cluster needs for its engine to act and its maps to take writes, or
  *                         null for none
+ * @param drainMs          how long a stopping web node answers {@code /ready} 503 draining before it closes its
+ *                         bridge clients (0: at once)
  */
 public record NodeSettings(Set<Role> roles, boolean clustered, int httpPort, String host, List<String> clusterMembers,
                            String clusterInterface, Integer clusterPort, String clusterName, Path clusterConfig,
                            String operatorToken, boolean tokenGenerated, Path dataDir, boolean autoDrills,
                            int benchRate, int benchPayload, JsonObject bridge, JsonArray allowedOrigins,
-                           List<String> nodes, int webInstances, NetTransport transport, Integer clusterQuorum) {
+                           List<String> nodes, int webInstances, NetTransport transport, Integer clusterQuorum,
+                           long drainMs) {
 
   public NodeSettings {
     roles = Set.copyOf(roles);

@@ -6,17 +6,18 @@ import dev.opshub.hub.OptionConverters.ClusterMemberConverter;
 import dev.opshub.hub.OptionConverters.NodeUrlConverter;
 import dev.opshub.hub.OptionConverters.RoleConverter;
 import dev.opshub.hub.OptionConverters.TrimmedConverter;
+import dev.opshub.web.WebOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public final class OpshubCommand implements Callable<Integer> {
   public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
   /** Exit code when the node could not start. */
   public static final int EXIT_START_FAILED = 1;
-  /** Bound on a graceful stop. */
+  /** Bound on a graceful stop after the drain ({@code --drain-ms}). */
   public static final long STOP_TIMEOUT_MS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(OpshubCommand.class);
@@ -142,6 +143,12 @@ public final class OpshubCommand implements Callable<Integer> {
       description = "Base URLs (http:// or https://) of the web nodes a dashboard may fail over to, a comma list "
           + "(e.g. http://10.0.0.5:8080,http://10.0.0.6:8080). Default: only this node.")
   List<String> nodes;
+
+  @Option(names = "--drain-ms", paramLabel = "MS", defaultValue = "0",
+      description = "On SIGTERM a web node answers /ready 503 draining for MS ms, still serving, before it tells its "
+          + "bridge clients to reconnect elsewhere: behind a load balancer its check interval times the failures it "
+          + "needs to mark a node down, plus a margin (docs/DEPLOY.md). Default: ${DEFAULT-VALUE} (no balancer).")
+  long drainMs;
 
   @Option(names = "--bench-rate", paramLabel = "R", defaultValue = "0",
       description = "The active engine publishes R messages/s on ops.bench (0 = off). Default: ${DEFAULT-VALUE}.")
@@ -272,26 +279,30 @@ public final class OpshubCommand implements Callable<Integer> {
     checkRange("--bench-rate", benchRate, 0, BenchPublisher.MAX_RATE);
     checkRange("--bench-payload", benchPayload, 0, BenchPublisher.MAX_PAYLOAD);
     checkRange("--web-instances", webInstances, 0, 256);
+    if (drainMs < 0 || drainMs > WebOptions.MAX_DRAIN_MS) {
+      throw usage("--drain-ms", "--drain-ms must be 0.." + WebOptions.MAX_DRAIN_MS + ", not " + drainMs);
+    }
     boolean generated = operatorToken == null || operatorToken.isBlank();
     String token = generated ? randomToken() : operatorToken.trim();
     return new NodeSettings(roleSet, cluster, httpPort, host.trim(), OptionConverters.present(clusterMembers),
         blankToNull(clusterInterface), clusterPort, blankToNull(clusterName), clusterXml, token, generated,
         dataDir, autoDrills, benchRate, benchPayload, defaults.bridge(),
         new JsonArray(new ArrayList<>(OptionConverters.present(allowedOrigins))), OptionConverters.present(nodes),
-        webInstances, transport, clusterQuorum);
+        webInstances, transport, clusterQuorum, drainMs);
   }
 
   private void installShutdownHook(OpshubNode node) {
+    long timeout = node.drainMs() + STOP_TIMEOUT_MS;
     Thread hook = new Thread(() -> {
       LOG.info("shutdown requested (SIGTERM/SIGINT): stopping opshub node {}", node.nodeId());
       boolean clean;
       try {
-        node.stop("node_shutdown").toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        node.stop("node_shutdown").toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
         clean = true;
         LOG.info("opshub node {} stopped cleanly", node.nodeId());
       } catch (Exception e) {
         clean = false;
-        LOG.warn("opshub node {} did not stop cleanly within {} ms: {}", node.nodeId(), STOP_TIMEOUT_MS, e.toString());
+        LOG.warn("opshub node {} did not stop cleanly within {} ms: {}", node.nodeId(), timeout, e.toString());
       }
       if (clean) {
         // a clean stop on a signal exits 0 (the JVM's default would be 128+signal); nothing else is left to run

@@ -63,6 +63,7 @@ public final class OpshubNode {
         .put("operatorToken", settings.operatorToken())
         .put("streams", OpsStreams.toJson())
         .put("webInstances", settings.webInstances())
+        .put("drainMs", settings.drainMs())
         .put("bridge", settings.bridge().copy());
     if (!settings.nodes().isEmpty()) {
       config.put("nodes", new JsonArray(settings.nodes()));
@@ -82,7 +83,7 @@ public final class OpshubNode {
         + "with the same settings", from.nodeId());
     Promise<Void> done = Promise.promise();
     restarting = done.future();
-    from.stop("cluster_merge")
+    from.stop("cluster_merge", false)
         .recover(e -> {
           LOG.warn("node {} did not stop cleanly before its restart: {}", from.nodeId(), e.toString());
           return Future.succeededFuture();
@@ -127,9 +128,15 @@ public final class OpshubNode {
     return current.registry();
   }
 
+  /** How long the web role drains on {@link #stop}, ms (0 without the web role or a drain setting). */
+  public long drainMs() {
+    return settings.has(Role.WEB) ? settings.drainMs() : 0;
+  }
+
   /**
-   * Graceful stop: web first (its bridge closes every client with {@code reason}), then the engine, then
-   * everything else, then Vert.x (leaving the cluster). A restart under way is finished first.
+   * Graceful stop: web first (it drains for {@code --drain-ms}, then its bridge closes every client with
+   * {@code node_shutdown}), then the engine, then everything else, then Vert.x (leaving the cluster). A restart
+   * under way is finished first.
    */
   public Future<Void> stop(String reason) {
     Future<Void> pending;
@@ -145,7 +152,7 @@ public final class OpshubNode {
       synchronized (this) {
         runtime = current;
       }
-      return runtime.stop(reason);
+      return runtime.stop(reason, true);
     });
   }
 }

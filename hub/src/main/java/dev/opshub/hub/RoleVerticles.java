@@ -25,7 +25,7 @@ final class RoleVerticles {
   }
 
   /** The web role (config: the team contract's web config). */
-  static Deployable web() {
+  static WebVerticle web() {
     return new WebVerticle();
   }
 }

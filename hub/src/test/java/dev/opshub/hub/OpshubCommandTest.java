@@ -1,8 +1,5 @@
 package dev.opshub.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpshubCommandTest {
 
@@ -113,6 +113,17 @@ class OpshubCommandTest {
   }
 
   @Test
+  void drainMsComesFromTheFlagOrTheEnvironmentIsBoundedAndReachesTheWebRole() {
+    assertThat(settings(Map.of(), new JsonObject()).drainMs()).as("default: no drain").isZero();
+    assertThat(settings(Map.of("OPSHUB_DRAIN_MS", "3000"), new JsonObject()).drainMs()).isEqualTo(3_000);
+    NodeSettings s = settings(Map.of("OPSHUB_DRAIN_MS", "3000"), new JsonObject(), "--drain-ms", "4500");
+    assertThat(s.drainMs()).isEqualTo(4_500);
+    assertThat(OpshubNode.webConfig(s, "n-1").getLong("drainMs")).isEqualTo(4_500);
+    assertUsageError("--drain-ms must be 0..120000, not -1", "--drain-ms", "-1");
+    assertUsageError("--drain-ms must be 0..120000, not 120001", "--drain-ms", "120001");
+  }
+
+  @Test
   void invalidConfigFileExitsWithCode2(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "[1,2]");
@@ -131,7 +142,8 @@ class OpshubCommandTest {
     String help = out.toString();
     for (String option : new String[] {"--roles", "--cluster", "--http-port", "--host", "--cluster-members",
         "--cluster-interface", "--cluster-port", "--cluster-name", "--cluster-config", "--operator-token", "--config",
-        "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "--nodes", "OPSHUB_"}) {
+        "--data-dir", "--auto-drills", "--bench-rate", "--bench-payload", "--allowed-origins", "--nodes", "--drain-ms",
+        "OPSHUB_"}) {
       assertThat(help).contains(option);
     }
     String unwrapped = help.replaceAll("\\n\\s+", "");

@@ -20,12 +20,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /health} (this node: id, roles, cluster members, quorum, the engine as this node knows it, transport,
- * bridge connections), {@code /ready} (200 once the node serves, 503 before, while draining, and while its side of
- * the cluster lacks the quorum: a load balancer then sends clients to the side that has an engine) and
+ * bridge connections), {@code /ready} (200 {@code "status":"ready"} once the node serves; 503 with the status
+ * {@code starting}, {@code draining} (asked to stop: a load balancer stops sending it clients) or {@code stopped},
+ * and 503 {@code no_quorum} while its side of the cluster lacks the quorum, so a balancer sends clients to the side
+ * that has an engine) and
  * {@code /metrics} (Prometheus, scraped off the event loop). What the node knows of the cluster comes from the
  * node-local map the hub keeps.
  */
@@ -40,16 +42,16 @@ final class HealthEndpoints {
   private final WebOptions options;
   private final FanoutBridge bridge;
   private final PrometheusMeterRegistry registry;
-  private final BooleanSupplier ready;
+  private final Supplier<NodeReadiness.State> readiness;
 
   /** @param bridge the web node's bridge, or null on a node without the web role */
   HealthEndpoints(Vertx vertx, WebOptions options, FanoutBridge bridge, PrometheusMeterRegistry registry,
-                  BooleanSupplier ready) {
+                  Supplier<NodeReadiness.State> readiness) {
     this.vertx = vertx;
     this.options = options;
     this.bridge = bridge;
     this.registry = registry;
-    this.ready = ready;
+    this.readiness = readiness;
   }
 
   void mount(Router router) {
@@ -116,7 +118,7 @@ final class HealthEndpoints {
 
   /** Serving, and this side of the cluster has the quorum (when one is set). */
   private boolean ready(LocalMap<String, String> node) {
-    return ready.getAsBoolean() && quorumPresent(node);
+    return readiness.get() == NodeReadiness.State.READY && quorumPresent(node);
   }
 
   private static boolean quorumPresent(LocalMap<String, String> node) {
@@ -126,9 +128,12 @@ final class HealthEndpoints {
 
   private void readiness(RoutingContext ctx) {
     LocalMap<String, String> node = vertx.sharedData().getLocalMap(MapNames.NODE);
-    boolean serving = ready.getAsBoolean();
+    NodeReadiness.State state = readiness.get();
+    boolean serving = state == NodeReadiness.State.READY;
     boolean quorum = quorumPresent(node);
-    JsonObject body = new JsonObject().put("ready", serving && quorum).put("nodeId", options.getNodeId());
+    JsonObject body = new JsonObject().put("ready", serving && quorum)
+        .put("status", serving && !quorum ? NOT_READY_NO_QUORUM : state.wireName())
+        .put("nodeId", options.getNodeId());
     if (serving && !quorum) {
       body.put("reason", NOT_READY_NO_QUORUM);
     }

@@ -32,7 +32,7 @@ public final class HealthServerVerticle extends VerticleBase {
       registry = ownRegistry;
     }
     Router router = Router.router(vertx);
-    new HealthEndpoints(vertx, options, null, registry, () -> true).mount(router);
+    new HealthEndpoints(vertx, options, null, registry, () -> NodeReadiness.State.READY).mount(router);
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(options.getHttpPort(), options.getHost())

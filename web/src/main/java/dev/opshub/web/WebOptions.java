@@ -31,6 +31,14 @@ public class WebOptions {
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 750;
   /** Largest REST request body accepted (bigger ones get 413 {@code too_large}). */
   public static final long DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+  /**
+   * How long a stopping web node answers {@code /ready} 503 {@code draining} before it tells its bridge clients to
+   * reconnect elsewhere, ms: 0, none (the embedded single node has no load balancer to wait for). Behind a load
+   * balancer: its check interval times the failed checks it needs to mark a node down, plus a margin.
+   */
+  public static final long DEFAULT_DRAIN_MS = 0;
+  /** Longest drain accepted, ms. */
+  public static final long MAX_DRAIN_MS = 120_000;
 
   private String host = DEFAULT_HOST;
   private int httpPort = DEFAULT_HTTP_PORT;
@@ -41,6 +49,7 @@ public class WebOptions {
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
   private int webInstances = 0;
+  private long drainMs = DEFAULT_DRAIN_MS;
 
   public WebOptions() {
   }
@@ -165,6 +174,19 @@ public class WebOptions {
       throw new IllegalArgumentException("bodyLimitBytes must be > 0");
     }
     this.bodyLimitBytes = bodyLimitBytes;
+    return this;
+  }
+
+  /** How long a stopping node answers {@code /ready} 503 {@code draining} before it closes its bridge clients, ms. */
+  public long getDrainMs() {
+    return drainMs;
+  }
+
+  public WebOptions setDrainMs(long drainMs) {
+    if (drainMs < 0 || drainMs > MAX_DRAIN_MS) {
+      throw new IllegalArgumentException("drainMs must be 0.." + MAX_DRAIN_MS);
+    }
+    this.drainMs = drainMs;
     return this;
   }
 }

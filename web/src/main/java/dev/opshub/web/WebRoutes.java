@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The routes of a web node's HTTP servers: {@code /health}, {@code /ready}, {@code /metrics}, the dashboards
@@ -38,12 +38,12 @@ final class WebRoutes {
   private final WebjarAssets webjars = new WebjarAssets();
 
   WebRoutes(Vertx vertx, WebOptions options, BridgeOptions bridgeOptions, FanoutBridge bridge,
-            PrometheusMeterRegistry registry, BooleanSupplier ready) {
+            PrometheusMeterRegistry registry, Supplier<NodeReadiness.State> readiness) {
     this.vertx = vertx;
     this.options = options;
     this.bridgeOptions = bridgeOptions;
     this.bridge = bridge;
-    this.health = new HealthEndpoints(vertx, options, bridge, registry, ready);
+    this.health = new HealthEndpoints(vertx, options, bridge, registry, readiness);
   }
 
   BridgeOptions bridgeOptions() {

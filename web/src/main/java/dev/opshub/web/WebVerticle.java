@@ -3,11 +3,13 @@ package dev.opshub.web;
 import dev.opshub.contract.CloseReason;
 import dev.opshub.web.bridge.BridgeOptions;
 import dev.opshub.web.bridge.FanoutBridge;
+import dev.opshub.web.bridge.delivery.VertxEventLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -20,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A web node: the bridge's node table on this verticle's event loop, and {@code webInstances} HTTP servers on the
  * same port ({@link WebServerVerticle}, default one per processor), each on its own event loop, so connections and
  * their fan-out spread over the loops while every address has one node-level consumer. Configured by
- * {@link WebOptions} JSON; on undeploy every bridge client is told to reconnect elsewhere ({@code node_shutdown})
- * before the servers close.
+ * {@link WebOptions} JSON. {@link #drain()} makes {@code /ready} answer 503 {@code draining} for the drain period
+ * before the bridge clients are told to reconnect elsewhere ({@code node_shutdown}); an undeploy tells them at once
+ * (or finds them told) before the servers close.
  */
 public class WebVerticle extends VerticleBase {
 
@@ -32,8 +35,8 @@ public class WebVerticle extends VerticleBase {
   private FanoutBridge bridge;
   private WebRoutes routes;
   private PrometheusMeterRegistry ownRegistry;
+  private NodeReadiness readiness;
   private volatile int actualPort = -1;
-  private volatile boolean ready;
 
   @Override
   public Future<?> start() {
@@ -41,7 +44,8 @@ public class WebVerticle extends VerticleBase {
     PrometheusMeterRegistry prometheus = prometheusRegistry();
     BridgeOptions bridgeOptions = BridgeOptions.fromConfig(config());
     bridge = FanoutBridge.create(vertx, bridgeOptions, prometheus);
-    routes = new WebRoutes(vertx, options, bridgeOptions, bridge, prometheus, () -> ready);
+    readiness = new NodeReadiness(new VertxEventLoop(context), options.getDrainMs(), this::closeBridgeClients);
+    routes = new WebRoutes(vertx, options, bridgeOptions, bridge, prometheus, readiness::state);
     int instances = options.effectiveWebInstances();
     // port 0 with several instances: Vert.x shares a random port between servers that listen on the same negative
     // port, so each web node uses a negative port of its own
@@ -50,7 +54,7 @@ public class WebVerticle extends VerticleBase {
         .compose(v -> vertx.deployVerticle(() -> new WebServerVerticle(this, port),
             new DeploymentOptions().setInstances(instances)))
         .onSuccess(id -> {
-          ready = true;
+          readiness.serving();
           LOG.info("web node {} listening on {}:{} ({} HTTP server instance{})", options.getNodeId(), options.getHost(),
               actualPort, instances, instances == 1 ? "" : "s");
         });
@@ -58,7 +62,6 @@ public class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    ready = false;
     // the servers (child deployments) are undeployed before this runs; each first waits for the bridge to tell
     // its clients, so this finds the shutdown done
     return shutdownBridge().onComplete(ar -> {
@@ -85,9 +88,31 @@ public class WebVerticle extends VerticleBase {
     actualPort = port;
   }
 
-  /** Tells every bridge client to reconnect elsewhere (once, whoever asks first). */
+  /**
+   * Drains the node (from any thread): {@code /ready} answers 503 {@code draining} for the drain period of
+   * {@link WebOptions#getDrainMs()}, while everything is still served, then every bridge client is told to reconnect
+   * elsewhere. Completes once they were told; then undeploy the verticle. Once; a second call gets the same future.
+   */
+  public Future<Void> drain() {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      if (options.getDrainMs() > 0 && readiness.ready()) {
+        LOG.info("web node {} draining for {} ms: /ready answers 503, its {} bridge clients stay until then",
+            options.getNodeId(), options.getDrainMs(), bridge.connections());
+      }
+      readiness.drain().onComplete(drained);
+    });
+    return drained.future();
+  }
+
+  /** Tells every bridge client to reconnect elsewhere now, ending a drain under way (once, whoever asks first). */
   Future<Void> shutdownBridge() {
-    ready = false;
+    return readiness.close();
+  }
+
+  private Future<Void> closeBridgeClients() {
+    LOG.info("web node {} tells its {} bridge clients to reconnect elsewhere ({})", options.getNodeId(),
+        bridge.connections(), CloseReason.NODE_SHUTDOWN.reason());
     return bridge.shutdown(CloseReason.NODE_SHUTDOWN.reason()).recover(err -> {
       LOG.warn("bridge shutdown of node {} failed", options.getNodeId(), err);
       return Future.succeededFuture();

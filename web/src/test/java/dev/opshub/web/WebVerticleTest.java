@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +94,66 @@ class WebVerticleTest {
             assertThat(ar.failed() || ar.result().statusCode() == 503).isTrue();
             ctx.completeNow();
           }))));
+    })));
+  }
+
+  @Test
+  void aDrainingNodeSaysSoOnReadyKeepsItsClientsAndSessionsThenClosesThem(Vertx vertx, VertxTestContext ctx) {
+    WebVerticle node = new WebVerticle();
+    List<String> frames = new CopyOnWriteArrayList<>();
+    vertx.deployVerticle(node, new DeploymentOptions().setConfig(config().put("drainMs", 2_000)))
+        .compose(id -> openSession(vertx, node.actualPort(), "/eventbus/1/drain1/websocket", frames))
+        .compose(v -> {
+          Future<Void> drained = node.drain();
+          WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+              .setDefaultPort(node.actualPort()));
+          return web.get("/ready").send().compose(ready -> {
+            ctx.verify(() -> {
+              assertThat(ready.statusCode()).isEqualTo(503);
+              assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("draining");
+              assertThat(ready.bodyAsJsonObject().getBoolean("ready")).isFalse();
+              assertThat(frames).as("the client is still connected while the node drains").doesNotContain(CLOSED);
+            });
+            // a session that arrives during the drain is still served (the balancer stops sending them)
+            return openSession(vertx, node.actualPort(), "/eventbus/1/drain2/websocket", new CopyOnWriteArrayList<>());
+          }).compose(v2 -> drained).compose(v2 -> web.get("/ready").send());
+        })
+        .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
+          assertThat(frames).as("told to reconnect elsewhere once the drain was over").contains(CLOSED);
+          assertThat(ready.statusCode()).isEqualTo(503);
+          assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("stopped");
+          ctx.completeNow();
+        })));
+  }
+
+  private static final String CLOSED = "c[4000,\"node_shutdown\"]";
+
+  /** A SockJS WebSocket session whose frames go to {@code frames}; completes on its open frame. */
+  private static Future<Void> openSession(Vertx vertx, int port, String uri, List<String> frames) {
+    Promise<Void> open = Promise.promise();
+    vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        .onFailure(open::tryFail)
+        .onSuccess(ws -> ws.textMessageHandler(t -> {
+          frames.add(t);
+          if (t.equals("o")) {
+            open.tryComplete();
+          }
+        }));
+    return open.future();
+  }
+
+  @Test
+  void behindATlsProxyTheConfigNamesThisNodeByTheSchemeThePageUsed(VertxTestContext ctx) {
+    var checks = ctx.checkpoint(2);
+    client.get("/api/config").putHeader("X-Forwarded-Proto", "https").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.bodyAsJsonObject().getJsonArray("nodes").getList())
+          .containsExactly("https://127.0.0.1:" + verticle.actualPort());
+      checks.flag();
+    })));
+    client.get("/api/config").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      assertThat(res.bodyAsJsonObject().getJsonArray("nodes").getList())
+          .containsExactly("http://127.0.0.1:" + verticle.actualPort());
+      checks.flag();
     })));
   }
 

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * console and its DevTools network events (performance log). When Chromium or its driver is missing the calling
  * test is skipped, unless system property {@code opshub.requireChromium=true} (then it fails).
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
@@ -41,7 +41,7 @@ final class Browser implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Browser.class);
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final Path profile;
   private final List<LogEntry> console = new ArrayList<>();
   private final List<JsonObject> network = new ArrayList<>();
@@ -52,7 +52,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Skips (or fails, when Chromium is required) the calling test when no Chromium is installed. */
-  static void assumeChromium() {
+  public static void assumeChromium() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {
       String message = "Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
@@ -64,7 +64,8 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  static Browser open() {
+  /** @param extraArguments more Chromium switches (e.g. {@code --ignore-certificate-errors-spki-list=...}) */
+  public static Browser open(String... extraArguments) {
     assumeChromium();
     try {
       Path profile = Files.createTempDirectory("opshub-chromium-");
@@ -73,6 +74,7 @@ final class Browser implements AutoCloseable {
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
           "--disable-background-networking", "--disable-component-update", "--disable-sync",
           "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1440,900");
+      options.addArguments(extraArguments);
       LoggingPreferences logs = new LoggingPreferences();
       logs.enable(LogType.BROWSER, Level.ALL);
       logs.enable(LogType.PERFORMANCE, Level.ALL);
@@ -89,7 +91,7 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  Object js(String script, Object... args) {
+  public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
@@ -109,14 +111,14 @@ final class Browser implements AutoCloseable {
   }
 
   /** Console entries at SEVERE level (errors, failed loads) seen so far. */
-  List<String> consoleErrors() {
+  public List<String> consoleErrors() {
     drainLogs();
     return console.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(e -> e.getLevel() + " " + e.getMessage()).toList();
   }
 
   /** URLs of WebSockets the page created (DevTools {@code Network.webSocketCreated}). */
-  List<String> webSocketsCreated() {
+  public List<String> webSocketsCreated() {
     drainLogs();
     return network.stream().filter(m -> "Network.webSocketCreated".equals(m.getString("method")))
         .map(m -> m.getJsonObject("params").getString("url")).toList();
@@ -140,7 +142,7 @@ final class Browser implements AutoCloseable {
    * Saves a screenshot of the whole page (beyond the viewport) as {@code target/screenshots/<name>.png}; with
    * {@code -Dopshub.updateDocsScreenshots=true} also as {@code ../docs/screenshots/<name>.png} (the README's).
    */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       byte[] png = fullPage();

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -103,8 +104,13 @@ public final class ApiRouter {
     List<String> list = nodes.get();
     JsonArray array = new JsonArray();
     if (list.isEmpty()) {
+      // behind a proxy that terminates TLS this connection is plain HTTP; the proxy's X-Forwarded-Proto says what
+      // the page used (Host passes unchanged)
+      String forwarded = ctx.request().getHeader("X-Forwarded-Proto");
+      String scheme = "https".equalsIgnoreCase(forwarded) || "http".equalsIgnoreCase(forwarded)
+          ? forwarded.toLowerCase(Locale.ROOT) : ctx.request().scheme();
       var authority = ctx.request().authority();
-      array.add(ctx.request().scheme() + "://" + (authority == null ? "127.0.0.1" : authority.toString()));
+      array.add(scheme + "://" + (authority == null ? "127.0.0.1" : authority.toString()));
     } else {
       list.forEach(array::add);
     }
