@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Prometheus scrapes a cluster of three real nodes ({@code agents,engine}, a standby {@code engine}, a
- * {@code web} node) with the shipped scrape config (its targets replaced by the test's, 1 s intervals) and the shipped
+ * A real Prometheus scrapes a cluster of three real nodes ({@code agents,engine}, {@code engine} (one of the two
+ * engines active, the other standby), {@code web}) with the shipped scrape config (its targets replaced by the test's, 1 s intervals) and the shipped
  * rules, while a drill runs and bridge clients are connected, resumed and refused a resume. Then every PromQL
  * expression of the Grafana dashboard and of the rules, each split from its threshold, returns data through the
  * HTTP API; every rule evaluates without error; and the meters agree with the cluster (one active engine with the
@@ -77,9 +77,12 @@ class PrometheusIT {
     for (HubProcess node : List.of(engine, standby, web)) {
       node.awaitHealthy(START);
     }
-    engine.awaitLog("engine active, epoch=", START);
+    // both engine nodes start together: the one that joined first is active, the other stands by
+    HubProcess active = await("an active engine").atMost(START).pollInterval(Duration.ofMillis(250))
+        .until(() -> Stream.of(engine, standby).filter(n -> n.logText().contains("engine active, epoch=")).findFirst()
+            .orElse(null), n -> n != null);
     TestCluster.awaitMembers(web, 3);
-    long epoch = TestCluster.activeEpoch(engine);
+    long epoch = TestCluster.activeEpoch(active);
 
     Path dir = cleanDir(Paths.get("target", "prometheus-it").toAbsolutePath());
     Path config = writeConfig(dir, Map.of(engine, "agents,engine", standby, "engine", web, "web"));
@@ -113,7 +116,7 @@ class PrometheusIT {
         .untilAsserted(() -> {
           assertThat(value("sum(up{job=\"opshub\"})")).as("targets up").isEqualTo(3);
           assertThat(value("job:opshub_engine_active:sum")).as("active engines").isEqualTo(1);
-          assertThat(value("opshub_engine_active{instance=\"" + target(engine) + "\"}")).as("engine node").isEqualTo(1);
+          assertThat(value("opshub_engine_active{instance=\"" + target(active) + "\"}")).as("engine node").isEqualTo(1);
           assertThat(value("min(opshub_engine_epoch)")).as("epoch known to every node").isEqualTo(epoch);
           assertThat(value("max(opshub_engine_epoch)")).as("epoch known to every node").isEqualTo(epoch);
           assertThat(value("job:opshub_cluster_members:min")).as("members seen").isEqualTo(3);
