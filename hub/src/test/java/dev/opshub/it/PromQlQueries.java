@@ -22,8 +22,9 @@ final class PromQlQueries {
 
   private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
   private static final Pattern VECTOR_OF_NUMBER = Pattern.compile("vector\\s*\\(\\s*" + NUMBER.pattern() + "\\s*\\)");
-  private static final Pattern LEADING_MODIFIER = Pattern.compile(
-      "^(bool\\b|(on|ignoring|group_left|group_right)\\s*(\\([^)]*\\))?)\\s*");
+  private static final Pattern LEADING_MODIFIER = Pattern.compile("^(bool(?![\\w:])"
+      + "|(on|ignoring)\\s*\\([^)]*\\)"
+      + "|(group_left|group_right)(?![\\w:])(\\s*\\([^)]*\\))?)\\s*");
   private static final String[] COMPARISONS = {"==", "!=", ">=", "<=", ">", "<"};
   private static final String[] SET_OPERATORS = {"and", "or", "unless"};
 

@@ -138,6 +138,8 @@ class PrometheusFilesTest {
     assertThat(PromQlQueries.leaves("sum by (instance) (rate(opshub_bridge_handoff_overloads_total[1m])) / 2"))
         .containsExactly("sum by (instance) (rate(opshub_bridge_handoff_overloads_total[1m])) / 2");
     assertThat(PromQlQueries.leaves("a and on (job) b unless c")).containsExactly("a", "b", "c");
+    assertThat(PromQlQueries.leaves("online_users > on (job) group_left boolean_flags"))
+        .containsExactly("online_users", "boolean_flags");
   }
 
   @Test
