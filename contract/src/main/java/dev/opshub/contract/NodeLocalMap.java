@@ -32,6 +32,10 @@ public final class NodeLocalMap {
    * {@code /health} and the bridge's {@code ops.ping} answer; absent until the hub has looked.
    */
   public static final String ENGINE_STATUS = "engineStatus";
+  /** Drills running on this node's active engine (a count), absent or {@code "0"} elsewhere. */
+  public static final String DRILLS_RUNNING = "drillsRunning";
+  /** Drills paused on this node's active engine (a count), absent or {@code "0"} elsewhere. */
+  public static final String DRILLS_PAUSED = "drillsPaused";
   /** {@link QuorumStatus} JSON: the cluster quorum and whether this side has it; absent when none is configured. */
   public static final String QUORUM = "quorum";
 

@@ -4,7 +4,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import dev.opshub.contract.MapNames;
-import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.engine.EngineVerticle;
 import dev.opshub.engine.Membership;
@@ -12,7 +11,6 @@ import dev.opshub.engine.Quorum;
 import dev.opshub.engine.domain.DomainEngineVerticle;
 import dev.opshub.web.HealthServerVerticle;
 import dev.opshub.web.WebVerticle;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
@@ -39,7 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One Vert.x instance of a node (clustered through Hazelcast or not) with Micrometer metrics in a Prometheus
- * registry, the membership keeper, the node statistics and engine status, and the verticles of its roles; a node
+ * registry (with {@link NodeMeters} and an {@link EventLoopDelayProbe} on each event loop), the membership keeper,
+ * the node statistics and engine status, and the verticles of its roles; a node
  * without the web role serves {@code /health}, {@code /ready} and {@code /metrics} alone. It reports when a cluster
  * merge gave its Hazelcast member another identity ({@link #onIdentityChanged}), which {@link OpshubNode} answers
  * with a new runtime. {@link #stop(String, boolean)} drains and undeploys the web role first (its clients are told to
@@ -53,6 +52,7 @@ final class NodeRuntime {
   private final NodeSettings settings;
   private final String nodeId;
   private final PrometheusMeterRegistry registry;
+  private final int eventLoops;
   private final List<String> webDeployments = new ArrayList<>();
   private final List<String> engineDeployments = new ArrayList<>();
   private WebVerticle web;
@@ -60,11 +60,13 @@ final class NodeRuntime {
   private Runnable identityListener;
   private boolean stopping;
 
-  private NodeRuntime(Vertx vertx, NodeSettings settings, String nodeId, PrometheusMeterRegistry registry) {
+  private NodeRuntime(Vertx vertx, NodeSettings settings, String nodeId, PrometheusMeterRegistry registry,
+                      int eventLoops) {
     this.vertx = vertx;
     this.settings = settings;
     this.nodeId = nodeId;
     this.registry = registry;
+    this.eventLoops = eventLoops;
   }
 
   /** Builds Vert.x (joining the cluster when asked) and deploys the node's roles. */
@@ -87,7 +89,8 @@ final class NodeRuntime {
           .build();
       vertx.sharedData().<String, String>getLocalMap(MapNames.NODE).put(NodeLocalMap.TRANSPORT, transportName);
       String id = "n-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-      return new NodeRuntime(vertx, settings, id, registry).deploy(new LocalMembership(id, settings.roleNames()), Quorum.NONE);
+      return new NodeRuntime(vertx, settings, id, registry, options.getEventLoopPoolSize())
+          .deploy(new LocalMembership(id, settings.roleNames()), Quorum.NONE);
     }
     Config config;
     try {
@@ -117,7 +120,7 @@ final class NodeRuntime {
           Quorum quorum = settings.clusterQuorum() == null ? Quorum.NONE
               : new HazelcastQuorum(hazelcast, settings.clusterQuorum());
           built.result().sharedData().<String, String>getLocalMap(MapNames.NODE).put(NodeLocalMap.TRANSPORT, transportName);
-          NodeRuntime runtime = new NodeRuntime(built.result(), settings, id, registry);
+          NodeRuntime runtime = new NodeRuntime(built.result(), settings, id, registry, options.getEventLoopPoolSize());
           runtime.watchMerges(hazelcast);
           runtime.deploy(membership, quorum).onComplete(outcome);
         });
@@ -169,13 +172,12 @@ final class NodeRuntime {
   }
 
   private Future<NodeRuntime> deploy(Membership membership, Quorum quorum) {
-    Gauge.builder(MeterNames.CLUSTER_MEMBERS, membership, m -> m.members().size())
-        .description("Members of the cluster this node sees (1 when not clustered)")
-        .register(registry);
+    NodeMeters.register(registry, membership, vertx.sharedData().getLocalMap(MapNames.NODE));
     List<String> roles = settings.roleNames();
     Future<String> base = vertx.deployVerticle(new MembershipVerticle(membership, roles, settings.clustered()))
         .compose(id -> vertx.deployVerticle(new NodeStatsVerticle(nodeId, roles, registry)))
-        .compose(id -> vertx.deployVerticle(new EngineStatusVerticle(membership, quorum)));
+        .compose(id -> vertx.deployVerticle(new EngineStatusVerticle(membership, quorum)))
+        .compose(id -> EventLoopDelayProbe.deployOnEveryLoop(vertx, eventLoops, registry).map(id));
     Future<Void> agents = base.compose(id -> settings.has(Role.AGENTS)
         ? deployRole("agents", RoleVerticles.agents(), new JsonObject().put("nodeId", nodeId), null)
         : Future.succeededFuture());

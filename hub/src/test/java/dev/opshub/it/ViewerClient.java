@@ -81,6 +81,12 @@ final class ViewerClient implements AutoCloseable {
     }
   }
 
+  /** Registers on {@code address} with register {@code headers} (resume: {@code epoch} and {@code offset}). */
+  void register(String address, JsonObject headers) throws Exception {
+    socket.writeTextMessage(new JsonArray().add(new JsonObject().put("type", "register").put("address", address)
+        .put("headers", headers).encode()).encode()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
   /** Every message so far, in arrival order. */
   List<Received> received() {
     synchronized (received) {

@@ -2,9 +2,11 @@ package dev.opshub.web;
 
 import dev.opshub.contract.EngineStatus;
 import dev.opshub.contract.MapNames;
+import dev.opshub.contract.MeterNames;
 import dev.opshub.contract.NodeLocalMap;
 import dev.opshub.contract.QuorumStatus;
 import dev.opshub.web.bridge.FanoutBridge;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -28,8 +30,8 @@ import java.util.function.Supplier;
  * {@code starting}, {@code draining} (asked to stop: a load balancer stops sending it clients) or {@code stopped},
  * and 503 {@code no_quorum} while its side of the cluster lacks the quorum, so a balancer sends clients to the side
  * that has an engine) and
- * {@code /metrics} (Prometheus, scraped off the event loop). What the node knows of the cluster comes from the
- * node-local map the hub keeps.
+ * {@code /metrics} (Prometheus, scraped off the event loop, with gauge {@value MeterNames#NODE_READY} saying what
+ * {@code /ready} would). What the node knows of the cluster comes from the node-local map the hub keeps.
  */
 final class HealthEndpoints {
 
@@ -52,6 +54,8 @@ final class HealthEndpoints {
     this.bridge = bridge;
     this.registry = registry;
     this.readiness = readiness;
+    Gauge.builder(MeterNames.NODE_READY, this, h -> h.ready(h.vertx.sharedData().getLocalMap(MapNames.NODE)) ? 1 : 0)
+        .description("1 while /ready answers 200 on this node, else 0").register(registry);
   }
 
   void mount(Router router) {

@@ -335,8 +335,8 @@ public class DomainEngineVerticle extends VerticleBase implements DrillHost {
   // ---------------------------------------------------------------- drills
 
   private void publishMetrics() {
-    publisher.publish(Addresses.METRICS_BUSINESS, "business", metrics.toJson()
-        .put("activeDrills", drills.activeCount()));
+    publisher.publish(Addresses.METRICS_BUSINESS, "business", metrics.toJson().put("activeDrills", drills.activeCount()));
+    drills.keepCounts(vertx.sharedData().getLocalMap(MapNames.NODE));
   }
 
   private long randomSeed() {

@@ -1,7 +1,9 @@
 package dev.opshub.engine.domain;
 
+import dev.opshub.contract.NodeLocalMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,6 +100,13 @@ final class DrillRegistry {
     }
     JsonObject f = finished.get(id);
     return f == null ? null : f.copy();
+  }
+
+  /** Puts the numbers of running and paused drills in the node-local map, where the node's meters read them. */
+  void keepCounts(LocalMap<String, String> node) {
+    long paused = active.values().stream().filter(d -> d.state() == DrillState.PAUSED).count();
+    node.put(NodeLocalMap.DRILLS_RUNNING, Long.toString(active.size() - paused));
+    node.put(NodeLocalMap.DRILLS_PAUSED, Long.toString(paused));
   }
 
   /** Active drills first, then the finished ones, newest first. */
