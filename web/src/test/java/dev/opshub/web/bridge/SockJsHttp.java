@@ -38,8 +38,13 @@ final class SockJsHttp {
   private final int port;
 
   SockJsHttp(Vertx vertx, int port) {
+    this(vertx, port, true);
+  }
+
+  /** @param keepAlive false: a connection per request (spread over the server instances' event loops) */
+  SockJsHttp(Vertx vertx, int port, boolean keepAlive) {
     // a pool large enough that a waiting poll or stream never holds back another request
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(16));
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(keepAlive), new PoolOptions().setHttp1MaxSize(16));
     // requests start on an event-loop context, so a response's handlers are set before its first chunk is read
     this.context = vertx.getOrCreateContext();
     this.port = port;
@@ -75,6 +80,23 @@ final class SockJsHttp {
       frame.add(m.encode());
     }
     return post(session + "/xhr_send", frame.encode());
+  }
+
+  /**
+   * Polls {@code xhr} at least once and until {@code n} bridge messages of type {@code rec} came (at most 500 polls);
+   * returns every message.
+   */
+  List<JsonObject> pollFor(String session, int n) throws Exception {
+    List<JsonObject> got = new ArrayList<>();
+    for (int i = 0; i == 0 || (i < 500 && got.stream().filter(m -> "rec".equals(m.getString("type"))).count() < n); i++) {
+      Answer poll = SockJsClient.await(post(session + "/xhr", null));
+      for (String frame : poll.body().split("\n")) {
+        if (frame.startsWith("a[")) {
+          new JsonArray(frame.substring(1)).forEach(e -> got.add(new JsonObject((String) e)));
+        }
+      }
+    }
+    return got;
   }
 
   /** Opens a streaming (or long-polling) response and records its body as it arrives. */
