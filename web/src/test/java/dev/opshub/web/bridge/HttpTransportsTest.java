@@ -137,6 +137,13 @@ class HttpTransportsTest {
     await(stream.waitFor(st -> st.body().length() > 13));
     await(stream.waitFor(st -> st.body().endsWith("\r\n\r\n") && st.body().length() > 13));
     assertThat(stream.body()).isEqualTo("\r\ndata: o\r\n\r\ndata: a[\"{\\\"type\\\":\\\"pong\\\"}\"]\r\n\r\n");
+    // sockjs-client reads eventsource data through decodeURI: a % goes as %25
+    await(http.send(s, register(ADDRESS), ping()));
+    await(stream.waitFor(st -> st.body().split("pong").length > 2));
+    await(new Streams(vertx, ADDRESS, 1).publish(null, new JsonObject().put("text", "75 % and %25")));
+    await(stream.waitFor(st -> st.body().contains("and")));
+    await(stream.waitFor(st -> st.body().endsWith("\r\n\r\n")));
+    assertThat(stream.body()).contains("75 %25 and %2525").doesNotContain("75 % ");
   }
 
   @Test

@@ -21,24 +21,50 @@ public enum HttpTransportKind {
   /** The name of the WebSocket transport in sockjs-client and in {@code disabledTransports}. */
   public static final String WEBSOCKET = "websocket";
 
-  /** How one SockJS frame is wrapped; transports of the same framing share the encoded bytes of a frame. */
+  /**
+   * How one SockJS frame is wrapped; transports of the same framing share the encoded bytes of a frame.
+   * sockjs-client reads eventsource data through {@code decodeURI}, so there every {@code %} goes as {@code %25}
+   * (CR, LF and NUL never stand raw in a frame: JSON escapes them).
+   */
   public enum Framing {
-    XHR("", "\n"),
-    EVENT_SOURCE("data: ", "\r\n\r\n");
+    XHR("", "\n", false),
+    EVENT_SOURCE("data: ", "\r\n\r\n", true);
+
+    private static final byte PERCENT = '%';
+    private static final byte[] PERCENT_ESCAPED = {'%', '2', '5'};
 
     final byte[] prefix;
     final byte[] suffix;
+    private final boolean percentEscaped;
 
-    Framing(String prefix, String suffix) {
+    Framing(String prefix, String suffix, boolean percentEscaped) {
       this.prefix = prefix.getBytes(StandardCharsets.US_ASCII);
       this.suffix = suffix.getBytes(StandardCharsets.US_ASCII);
+      this.percentEscaped = percentEscaped;
     }
 
     /** A text frame ({@code o}, {@code h}, {@code c[..]}) framed, in a buffer of its own. */
     public Buffer text(String frame) {
       byte[] body = frame.getBytes(StandardCharsets.UTF_8);
-      return Buffer.buffer(prefix.length + body.length + suffix.length).appendBytes(prefix).appendBytes(body)
-          .appendBytes(suffix);
+      Buffer buffer = Buffer.buffer(prefix.length + body.length + suffix.length).appendBytes(prefix);
+      append(buffer, body);
+      return buffer.appendBytes(suffix);
+    }
+
+    /** Appends {@code bytes} of a frame's payload, escaped as this framing needs. */
+    void append(Buffer buffer, byte[] bytes) {
+      if (!percentEscaped) {
+        buffer.appendBytes(bytes);
+        return;
+      }
+      int from = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        if (bytes[i] == PERCENT) {
+          buffer.appendBytes(bytes, from, i - from).appendBytes(PERCENT_ESCAPED);
+          from = i + 1;
+        }
+      }
+      buffer.appendBytes(bytes, from, bytes.length - from);
     }
   }
 

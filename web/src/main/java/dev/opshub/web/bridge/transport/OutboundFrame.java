@@ -12,7 +12,8 @@ import java.util.Arrays;
  * built on first use and then written to every socket that gets the same messages. Owned by the delivery layer's
  * frame cache, which fills and {@linkplain #clear() clears} it; buffers handed to Netty are retained slices or
  * copies, so clearing never pulls bytes from under a pending write. The HTTP transports get the frame as
- * {@code prefix + a[...] + suffix} ({@code \n}; {@code data: .. \r\n\r\n}), also built once per framing.
+ * {@code prefix + a[...] + suffix} ({@code \n}; {@code data: .. \r\n\r\n}, {@code %} as {@code %25}), also built
+ * once per framing.
  */
 public final class OutboundFrame {
 
@@ -102,7 +103,7 @@ public final class OutboundFrame {
         if (i > 0) {
           buffer.appendByte((byte) ',');
         }
-        buffer.appendBytes(elements[i]);
+        framing.append(buffer, elements[i]);
       }
       buffer.appendByte((byte) ']').appendBytes(framing.suffix);
       http[framing.ordinal()] = buffer;
