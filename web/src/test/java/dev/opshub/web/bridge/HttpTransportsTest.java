@@ -303,4 +303,19 @@ class HttpTransportsTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> node.bridge.connections() == 0);
     assertThat(await(http.post(s + "/xhr", null)).body()).isEqualTo("c[1002,\"Connection interrupted\"]\n");
   }
+
+  @Test
+  void heartbeats_reach_a_waiting_poll_and_a_stream(Vertx vertx) throws Exception {
+    BridgeServer node = node(vertx, new BridgeOptions().setHeartbeatInterval(300));
+    SockJsHttp http = new SockJsHttp(vertx, node.port());
+    String polling = SockJsHttp.session();
+    await(http.post(polling + "/xhr", null));
+    SockJsHttp.Answer poll = await(http.post(polling + "/xhr", null));
+    assertThat(poll.body()).as("nothing to say: the poll is answered with a heartbeat").isEqualTo("h\n");
+    String streaming = SockJsHttp.session();
+    SockJsHttp.Stream stream = await(http.open(HttpMethod.GET, streaming + "/eventsource"));
+    await(stream.waitFor(st -> st.frames().stream().filter("h"::equals).count() >= 2));
+    assertThat(stream.frames()).startsWith("o", "h", "h");
+    assertThat(node.bridge.connections()).isEqualTo(2);
+  }
 }
