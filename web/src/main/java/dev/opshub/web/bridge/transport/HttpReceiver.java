@@ -29,6 +29,10 @@ final class HttpReceiver implements SessionReceiver {
         session.loop().post(() -> session.receiverClosed(this));
       }
     });
+    if (response.closed()) {
+      // gone before the handler was set: it will not be called
+      session.loop().post(() -> session.receiverClosed(this));
+    }
     return this;
   }
 
