@@ -6,6 +6,8 @@
 //    also says whether that node knows an active engine (engine: {active, reason: no_quorum | no_engine})
 //  - reconnect forever with exponential backoff 100 ms -> 30 s and jitter, and failover across node URLs
 //  - status: connecting / connected / reconnecting (with the next attempt's time) / offline
+//  - transports: WebSocket first, then the HTTP fallbacks the bridge serves (for proxies without WebSocket);
+//    ?transports=xhr-streaming (comma list) in the page URL, or the transports option, pins them
 // SockJS comes from the sockjs-client webjar as the global window.SockJS.
 
 const DEFAULTS = {
@@ -20,7 +22,17 @@ const DEFAULTS = {
   maxKeysPerAddress: 5000,
   // message ids (header id, a drill's messages have one) kept per address to drop a copy an engine sent again
   maxIdsPerAddress: 2000,
+  // sockjs-client transport names, in order of preference: those the bridge serves
+  transports: ['websocket', 'xhr-streaming', 'eventsource', 'xhr-polling'],
 };
+
+/** The transports pinned by ?transports=a,b in the page URL, or null. */
+export function transportsFromQuery(search = location.search) {
+  const param = new URLSearchParams(search).get('transports');
+  if (!param) return null;
+  const list = param.split(',').map(s => s.trim()).filter(s => /^[a-z-]+$/.test(s));
+  return list.length ? list : null;
+}
 
 export const STATUS = Object.freeze({
   CONNECTING: 'connecting', CONNECTED: 'connected', RECONNECTING: 'reconnecting', OFFLINE: 'offline',
@@ -53,6 +65,7 @@ export class OpsBus {
   /** @param nodes base URLs of web nodes to use, in order of preference (default: this page's origin). */
   constructor(nodes, options = {}) {
     this.opts = { ...DEFAULTS, ...options };
+    if (!options.transports) this.opts.transports = transportsFromQuery() || DEFAULTS.transports;
     this.nodes = (nodes && nodes.length ? nodes : [location.origin]).map(n => n.replace(/\/+$/, ''));
     this.nodeIndex = 0;
     this.subs = new Map();      // address -> subscription state
@@ -63,7 +76,7 @@ export class OpsBus {
     this.timers = [];
     this.reconnectTimer = null;
     this.closedByUser = false;
-    this.state = { status: STATUS.CONNECTING, node: this.nodes[0], nextAttemptAt: null, attempt: 0, reason: null };
+    this.state = { status: STATUS.CONNECTING, node: this.nodes[0], nextAttemptAt: null, attempt: 0, reason: null, transport: null };
     this.rtt = null;
     this.engine = null;         // the engine as the connected web node knows it (its ops.ping answer)
     this.connects = 0;
@@ -168,7 +181,7 @@ export class OpsBus {
     else this.setStatus(this.state.status, { node, nextAttemptAt: null });  // attempt under way: no countdown
     let sock;
     try {
-      sock = new window.SockJS(node + this.opts.path, null, { transports: ['websocket'] });
+      sock = new window.SockJS(node + this.opts.path, null, { transports: this.opts.transports });
     } catch (e) {
       this.scheduleReconnect(false, null);
       return;
@@ -179,7 +192,8 @@ export class OpsBus {
       opened = true;
       this.connects++;
       this.attempt = 0;
-      this.setStatus(STATUS.CONNECTED, { node, nextAttemptAt: null, reason: null });
+      // sockjs-client names the transport it settled on (for the page and for tests)
+      this.setStatus(STATUS.CONNECTED, { node, nextAttemptAt: null, reason: null, transport: sock.transport || null });
       for (const sub of this.subs.values()) this.register(sub, true);
       this.startTimers();
     };

@@ -1,10 +1,11 @@
 package dev.opshub.web.bridge;
 
-import dev.opshub.contract.Addresses;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.opshub.contract.Addresses;
+import dev.opshub.web.bridge.transport.HttpTransportKind;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -108,6 +109,22 @@ public class BridgeOptions {
   public static final long DEFAULT_MAX_INGRESS_LAG = 1_000;
   /** Node id answered to {@code ops.ping}. */
   public static final String DEFAULT_NODE_ID = "web";
+  /**
+   * How long an HTTP-transport session (xhr-streaming, xhr-polling, eventsource) lives without a receiving request,
+   * ms (the SockJS disconnect delay); a closed one answers its close frame for as long.
+   */
+  public static final long DEFAULT_SESSION_TIMEOUT = 5_000;
+  /** Most HTTP-transport sessions on this node (they count as connections too); a new one beyond gets 503. */
+  public static final int DEFAULT_MAX_HTTP_SESSIONS = 10_000;
+  /** Largest {@code xhr_send} body, bytes; a larger one gets 413. */
+  public static final int DEFAULT_MAX_SEND_BYTES = 256 * 1024;
+  /**
+   * Bytes after which a streaming response (xhr-streaming, eventsource) ends so the browser frees it and opens
+   * another (the SockJS {@code response_limit}); also the most one xhr-polling answer takes.
+   */
+  public static final long DEFAULT_RESPONSE_LIMIT = 128 * 1024;
+  /** Set the {@code JSESSIONID} cookie on HTTP-transport responses (sticky sessions at a load balancer). */
+  public static final boolean DEFAULT_COOKIE_NEEDED = false;
 
   private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
   private long maxBatchDelay = DEFAULT_MAX_BATCH_DELAY;
@@ -135,6 +152,12 @@ public class BridgeOptions {
   private int maxHandOffMessages = DEFAULT_MAX_HAND_OFF_MESSAGES;
   private long maxIngressLag = DEFAULT_MAX_INGRESS_LAG;
   private String nodeId = DEFAULT_NODE_ID;
+  private long sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+  private int maxHttpSessions = DEFAULT_MAX_HTTP_SESSIONS;
+  private int maxSendBytes = DEFAULT_MAX_SEND_BYTES;
+  private long responseLimit = DEFAULT_RESPONSE_LIMIT;
+  private boolean cookieNeeded = DEFAULT_COOKIE_NEEDED;
+  private List<String> disabledTransports = new ArrayList<>();
   private String operatorToken;
   private List<String> allowedOrigins = new ArrayList<>();
   private List<String> streams = new ArrayList<>();
@@ -536,6 +559,74 @@ public class BridgeOptions {
       list.add(s);
     }
     this.streams = list;
+    return this;
+  }
+
+  public long getSessionTimeout() {
+    return sessionTimeout;
+  }
+
+  public BridgeOptions setSessionTimeout(long sessionTimeout) {
+    this.sessionTimeout = positive(sessionTimeout, "sessionTimeout");
+    return this;
+  }
+
+  public int getMaxHttpSessions() {
+    return maxHttpSessions;
+  }
+
+  public BridgeOptions setMaxHttpSessions(int maxHttpSessions) {
+    this.maxHttpSessions = (int) positive(maxHttpSessions, "maxHttpSessions");
+    return this;
+  }
+
+  public int getMaxSendBytes() {
+    return maxSendBytes;
+  }
+
+  public BridgeOptions setMaxSendBytes(int maxSendBytes) {
+    this.maxSendBytes = (int) positive(maxSendBytes, "maxSendBytes");
+    return this;
+  }
+
+  public long getResponseLimit() {
+    return responseLimit;
+  }
+
+  public BridgeOptions setResponseLimit(long responseLimit) {
+    if (responseLimit < 1024) throw new IllegalArgumentException("responseLimit must be >= 1024");
+    this.responseLimit = responseLimit;
+    return this;
+  }
+
+  public boolean isCookieNeeded() {
+    return cookieNeeded;
+  }
+
+  public BridgeOptions setCookieNeeded(boolean cookieNeeded) {
+    this.cookieNeeded = cookieNeeded;
+    return this;
+  }
+
+  public List<String> getDisabledTransports() {
+    return Collections.unmodifiableList(disabledTransports);
+  }
+
+  /**
+   * SockJS transports switched off, by their sockjs-client names: {@code websocket}, {@code xhr-streaming},
+   * {@code xhr-polling}, {@code eventsource}. Their paths answer 404 and {@code /info} says {@code websocket:false}
+   * when it is off.
+   */
+  public BridgeOptions setDisabledTransports(List<String> disabledTransports) {
+    List<String> list = new ArrayList<>();
+    for (String t : Objects.requireNonNull(disabledTransports, "disabledTransports")) {
+      String name = t == null ? "" : t.trim().toLowerCase(Locale.ROOT);
+      if (!HttpTransportKind.known(name)) {
+        throw new IllegalArgumentException("unknown transport '" + t + "' (websocket, xhr-streaming, xhr-polling, eventsource)");
+      }
+      list.add(name);
+    }
+    this.disabledTransports = list;
     return this;
   }
 }

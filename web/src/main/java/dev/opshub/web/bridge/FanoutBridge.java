@@ -12,9 +12,11 @@ import dev.opshub.web.bridge.protocol.ProtocolSettings;
 import dev.opshub.web.bridge.subscription.NodeTable;
 import dev.opshub.web.bridge.subscription.TableSettings;
 import dev.opshub.web.bridge.transport.ClientTransport;
+import dev.opshub.web.bridge.transport.HttpSessionTable;
 import dev.opshub.web.bridge.transport.OriginPolicy;
 import dev.opshub.web.bridge.transport.SockJsEndpoints;
 import dev.opshub.web.bridge.transport.SockJsFrames;
+import dev.opshub.web.bridge.transport.TransportSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -55,6 +57,8 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
   private final NodeTable table;
   private final DeliverySettings delivery;
   private final ProtocolSettings protocol;
+  private final TransportSettings transports;
+  private final HttpSessionTable httpSessions;
   private final Set<BridgeConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger admitted = new AtomicInteger();
   /** The flush scheduler of each event loop that holds connections. */
@@ -78,6 +82,10 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
         o.isConflation(), TimeUnit.MILLISECONDS.toNanos(o.getSlowConsumerGrace()));
     this.protocol = new ProtocolSettings(o.getMaxFrameSize(), o.getMaxMessageSize(), o.getMaxSubscriptions(),
         o.getMaxInboundPerSecond(), o.getReplyTimeout(), o.getNodeId(), o.getOperatorToken(), this::engineStatus);
+    this.transports = new TransportSettings(Set.copyOf(o.getDisabledTransports()), o.isCookieNeeded(),
+        TimeUnit.MILLISECONDS.toNanos(o.getSessionTimeout()), o.getMaxHttpSessions(), o.getMaxSendBytes(),
+        o.getResponseLimit());
+    this.httpSessions = new HttpSessionTable(o.getMaxHttpSessions());
   }
 
   /** @param registry where the {@code opshub.bridge.*} meters go; null for a private one */
@@ -92,11 +100,18 @@ public final class FanoutBridge implements SockJsEndpoints.Acceptor {
 
   /**
    * Mounts the SockJS endpoints under {@code path} (e.g. {@code /eventbus}): {@code path/info}, {@code path} and
-   * {@code path/<server>/<session>/websocket}; before any body handler on those paths.
+   * {@code path/<server>/<session>/websocket}, {@code xhr_streaming}, {@code xhr}, {@code eventsource},
+   * {@code xhr_send} (those not disabled); before any body handler on those paths. Every router of the node shares
+   * one table of HTTP sessions.
    */
   public void mount(Router router, String path) {
     new SockJsEndpoints(vertx, new OriginPolicy(options.getAllowedOrigins()), metrics, this,
-        () -> options.getNodeId() + "-" + ids.incrementAndGet()).mount(router, path);
+        () -> options.getNodeId() + "-" + ids.incrementAndGet(), transports, httpSessions).mount(router, path);
+  }
+
+  /** Open HTTP-transport sessions (closed ones still answering their close frame included); for tests. */
+  int httpSessions() {
+    return httpSessions.size();
   }
 
   /** Open connections of this bridge. */

@@ -53,6 +53,29 @@ class BridgeOptionsTest {
     assertThatThrownBy(() -> new BridgeOptions().setStreams(List.of("internal.agents.status"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setStreams(List.of("ops.control.drills"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new BridgeOptions().setNodeId(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BridgeOptions().setDisabledTransports(List.of("htmlfile"))).hasMessageContaining("htmlfile");
+    assertThatThrownBy(() -> new BridgeOptions().setResponseLimit(100)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BridgeOptions().setMaxHttpSessions(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BridgeOptions().setSessionTimeout(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BridgeOptions().setMaxSendBytes(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void transport_options_read_from_json() {
+    BridgeOptions options = BridgeOptions.fromJson(new JsonObject().put("disabledTransports", new JsonArray().add("WebSocket").add("xhr-polling"))
+        .put("sessionTimeout", 2_000).put("maxHttpSessions", 10).put("responseLimit", 4096).put("maxSendBytes", 1024)
+        .put("cookieNeeded", true));
+    assertThat(options.getDisabledTransports()).containsExactly("websocket", "xhr-polling");
+    assertThat(options.getSessionTimeout()).isEqualTo(2_000);
+    assertThat(options.getMaxHttpSessions()).isEqualTo(10);
+    assertThat(options.getResponseLimit()).isEqualTo(4096);
+    assertThat(options.getMaxSendBytes()).isEqualTo(1024);
+    assertThat(options.isCookieNeeded()).isTrue();
+    assertThat(BridgeOptions.fromJson(options.toJson()).toJson()).isEqualTo(options.toJson());
+    BridgeOptions defaults = new BridgeOptions();
+    assertThat(defaults.getSessionTimeout()).isEqualTo(5_000);
+    assertThat(defaults.getResponseLimit()).isEqualTo(128 * 1024);
+    assertThat(defaults.getDisabledTransports()).isEmpty();
   }
 
   @Test

@@ -85,6 +85,44 @@ class CrossContextTest {
     }
   }
 
+  @Test
+  void http_sessions_whose_requests_land_on_other_event_loops_get_everything_in_order(Vertx vertx) throws Exception {
+    FanoutBridge bridge = FanoutBridge.create(vertx, new BridgeOptions().setStreams(List.of(EVENTS)), null);
+    Promise<Void> started = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> bridge.start().onComplete(started));
+    await(started.future());
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    int p = port;
+    await(vertx.deployVerticle(() -> new Server(bridge, p), new DeploymentOptions().setInstances(3)));
+    // a connection per request: the requests of one session are accepted round-robin by the three servers
+    SockJsHttp http = new SockJsHttp(vertx, port, false);
+    List<String> sessions = List.of(SockJsHttp.session(), SockJsHttp.session());
+    for (String s : sessions) {
+      assertThat(await(http.post(s + "/xhr", null)).body()).isEqualTo("o\n");
+      await(http.send(s, new JsonObject().put("type", "register").put("address", EVENTS), new JsonObject().put("type", "ping")));
+      assertThat(http.pollFor(s, 0)).anyMatch(m -> "pong".equals(m.getString("type")));
+    }
+    String streaming = SockJsHttp.session();
+    SockJsHttp.Stream stream = await(http.open(io.vertx.core.http.HttpMethod.POST, streaming + "/xhr_streaming"));
+    await(stream.waitFor(st -> st.frames().contains("o")));
+    await(http.send(streaming, new JsonObject().put("type", "register").put("address", EVENTS), new JsonObject().put("type", "ping")));
+    await(stream.waitFor(st -> st.messages().size() >= 1));
+
+    Streams stream50 = new Streams(vertx, EVENTS, 3);
+    await(stream50.burst(50, null, 0));
+    for (String s : sessions) {
+      List<Long> offsets = http.pollFor(s, 50).stream().filter(m -> "rec".equals(m.getString("type")))
+          .map(m -> Long.parseLong(m.getJsonObject("headers").getString("offset"))).collect(Collectors.toList());
+      assertThat(offsets).containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+    }
+    await(stream.waitFor(st -> st.messages().size() >= 51));
+    assertThat(stream.messages().stream().skip(1).map(m -> Long.parseLong(m.getJsonObject("headers").getString("offset"))))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
+  }
+
   private static List<Long> offsets(SockJsClient c) {
     return c.received(EVENTS).stream().map(r -> Long.parseLong(r.getJsonObject("headers").getString("offset"))).collect(Collectors.toList());
   }

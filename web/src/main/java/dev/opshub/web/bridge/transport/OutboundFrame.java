@@ -3,6 +3,7 @@ package dev.opshub.web.bridge.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
 
 import java.util.Arrays;
 
@@ -10,7 +11,9 @@ import java.util.Arrays;
  * One SockJS {@code a[e1,..,en]} frame of shared, already encoded elements, and its encodings per transport, each
  * built on first use and then written to every socket that gets the same messages. Owned by the delivery layer's
  * frame cache, which fills and {@linkplain #clear() clears} it; buffers handed to Netty are retained slices or
- * copies, so clearing never pulls bytes from under a pending write.
+ * copies, so clearing never pulls bytes from under a pending write. The HTTP transports get the frame as
+ * {@code prefix + a[...] + suffix} ({@code \n}; {@code data: .. \r\n\r\n}, {@code %} as {@code %25}), also built
+ * once per framing.
  */
 public final class OutboundFrame {
 
@@ -19,6 +22,8 @@ public final class OutboundFrame {
   private int payloadLength;
   /** The complete WebSocket text frame (unmasked header + payload), or null until first needed. */
   private ByteBuf webSocket;
+  /** The HTTP encodings per {@link HttpTransportKind.Framing}, or null until first needed. */
+  private final Buffer[] http = new Buffer[HttpTransportKind.Framing.values().length];
   private int encodings;
 
   public OutboundFrame(int capacity) {
@@ -31,6 +36,8 @@ public final class OutboundFrame {
       webSocket.release();
       webSocket = null;
     }
+    // heap buffers of Vert.x: a pending write holds its own slice, dropping the reference is enough
+    Arrays.fill(http, null);
     Arrays.fill(elements, 0, size, null);
     size = 0;
     payloadLength = 0;
@@ -81,6 +88,28 @@ public final class OutboundFrame {
       encodings++;
     }
     return webSocket;
+  }
+
+  /**
+   * The frame as an HTTP transport of {@code framing} writes it, built once; valid until {@link #clear()}. A Vert.x
+   * heap buffer: every response it is written to takes a slice of the same bytes.
+   */
+  public Buffer httpFrame(HttpTransportKind.Framing framing) {
+    Buffer buffer = http[framing.ordinal()];
+    if (buffer == null) {
+      buffer = Buffer.buffer(framing.prefix.length + payloadLength() + framing.suffix.length);
+      buffer.appendBytes(framing.prefix).appendByte((byte) 'a').appendByte((byte) '[');
+      for (int i = 0; i < size; i++) {
+        if (i > 0) {
+          buffer.appendByte((byte) ',');
+        }
+        framing.append(buffer, elements[i]);
+      }
+      buffer.appendByte((byte) ']').appendBytes(framing.suffix);
+      http[framing.ordinal()] = buffer;
+      encodings++;
+    }
+    return buffer;
   }
 
   /**
