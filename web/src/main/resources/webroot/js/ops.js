@@ -525,7 +525,8 @@ function renderStatus(state) {
   }
   if (state.status !== STATUS.CONNECTED && state.reason) text += ` · ${state.reason}`;
   fill(el.querySelector('.conn-text'), text);
-  fill($('#conn-node'), state.node ? new URL(state.node).host : '');
+  const via = state.status === STATUS.CONNECTED && state.transport ? ` · ${state.transport}` : '';
+  fill($('#conn-node'), state.node ? new URL(state.node).host + via : '');
   if (state.status !== STATUS.CONNECTED) fill($('#rtt'), 'RTT –');
   renderEngine(state.status === STATUS.CONNECTED ? bus.engine : null);
 }
