@@ -196,20 +196,20 @@ class HttpTransportsTest {
       assertThat(wrong.header("Content-Type")).isNull();
       assertThat(wrong.body()).isEmpty();
       SockJsHttp.Answer pre = await(http.request(HttpMethod.OPTIONS, "/eventbus/abc/abc" + path, null,
-          Map.of("Origin", "http://localhost:9000", "Access-Control-Request-Headers", "a, b")));
+          Map.of("Origin", "http://127.0.0.1:" + node.port(), "Access-Control-Request-Headers", "a, b")));
       assertThat(pre.status()).isEqualTo(204);
       assertThat(pre.header("Cache-Control")).contains("public").containsPattern("max-age=[1-9][0-9]{6}");
       assertThat(pre.header("Expires")).isNotBlank();
       assertThat(Long.parseLong(pre.header("Access-Control-Max-Age"))).isGreaterThan(1_000_000);
       assertThat(pre.header("Access-Control-Allow-Methods")).isEqualTo("OPTIONS, POST");
-      assertThat(pre.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:9000");
+      assertThat(pre.header("Access-Control-Allow-Origin")).isEqualTo("http://127.0.0.1:" + node.port());
       assertThat(pre.header("Access-Control-Allow-Credentials")).isEqualTo("true");
       assertThat(pre.header("Access-Control-Allow-Headers")).isEqualTo("a, b");
       assertThat(pre.body()).isEmpty();
     }
     assertThat(await(http.post("/eventbus/000/abc/eventsource", null)).status()).isEqualTo(405);
     assertThat(await(http.post("/eventbus/000/abc/websocket", null)).status()).isEqualTo(405);
-    SockJsHttp.Answer info = await(http.request(HttpMethod.OPTIONS, "/eventbus/info", null, Map.of("Origin", "http://localhost:9000")));
+    SockJsHttp.Answer info = await(http.request(HttpMethod.OPTIONS, "/eventbus/info", null, Map.of("Origin", "http://127.0.0.1:" + node.port())));
     assertThat(info.status()).isEqualTo(204);
     assertThat(info.header("Access-Control-Allow-Methods")).isEqualTo("OPTIONS, GET");
     for (String bad : List.of("/eventbus/a./a/xhr", "/eventbus/a/a./xhr", "/eventbus/a/xhr", "/eventbus/a/a/a/xhr", "/eventbus/a/a/htmlfile")) {
