@@ -15,6 +15,10 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +47,10 @@ public class WebVerticle extends VerticleBase {
     options = WebOptions.fromJson(config());
     PrometheusMeterRegistry prometheus = prometheusRegistry();
     BridgeOptions bridgeOptions = BridgeOptions.fromConfig(config());
+    // the web nodes a dashboard fails over between are this deployment's own names: their origins are allowed
+    List<String> origins = new ArrayList<>(bridgeOptions.getAllowedOrigins());
+    options.getNodes().stream().map(WebVerticle::originOf).filter(o -> !origins.contains(o)).forEach(origins::add);
+    bridgeOptions.setAllowedOrigins(origins);
     bridge = FanoutBridge.create(vertx, bridgeOptions, prometheus);
     readiness = new NodeReadiness(new VertxEventLoop(context), options.getDrainMs(), this::closeBridgeClients);
     routes = new WebRoutes(vertx, options, bridgeOptions, bridge, prometheus, readiness::state);
@@ -126,5 +134,12 @@ public class WebVerticle extends VerticleBase {
     }
     ownRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return ownRegistry;
+  }
+
+  /** {@code scheme://host[:port]} of a node URL, lower case. */
+  static String originOf(String url) {
+    URI uri = URI.create(url.trim());
+    String origin = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    return origin.toLowerCase(Locale.ROOT);
   }
 }

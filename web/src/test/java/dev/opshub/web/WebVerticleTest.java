@@ -84,6 +84,24 @@ class WebVerticleTest {
   }
 
   @Test
+  void theOriginsOfTheFailoverNodesMayOpenTheBridge(Vertx vertx, VertxTestContext ctx) {
+    WebVerticle node = new WebVerticle();
+    vertx.deployVerticle(node, new DeploymentOptions().setConfig(config()
+            .put("nodes", new JsonArray().add("http://ops-a.example:8080").add("https://ops-b.example/"))))
+        .compose(id -> {
+          WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+              .setDefaultPort(node.actualPort()));
+          return Future.all(List.of("http://ops-a.example:8080", "https://ops-b.example", "https://evil.example")
+              .stream().map(origin -> web.post("/eventbus/000/" + Math.abs(origin.hashCode()) + "/xhr")
+                  .putHeader("Origin", origin).send().map(r -> r.statusCode())).toList());
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(all.<Integer>list()).containsExactly(200, 200, 403);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void readyOnceListeningAndNotAfterUndeploy(Vertx vertx, VertxTestContext ctx) {
     client.get("/ready").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
       assertThat(res.statusCode()).isEqualTo(200);
@@ -101,7 +119,7 @@ class WebVerticleTest {
   void aDrainingNodeSaysSoOnReadyKeepsItsClientsAndSessionsThenClosesThem(Vertx vertx, VertxTestContext ctx) {
     WebVerticle node = new WebVerticle();
     List<String> frames = new CopyOnWriteArrayList<>();
-    vertx.deployVerticle(node, new DeploymentOptions().setConfig(config().put("drainMs", 2_000)))
+    vertx.deployVerticle(node, new DeploymentOptions().setConfig(config().put("drainMs", 4_000)))
         .compose(id -> openSession(vertx, node.actualPort(), "/eventbus/1/drain1/websocket", frames))
         .compose(v -> {
           Future<Void> drained = node.drain();
