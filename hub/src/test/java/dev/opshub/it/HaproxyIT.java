@@ -112,7 +112,7 @@ class HaproxyIT {
     assertThat(plain.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("https://"));
     assertThat(new JsonObject(get(publicUrl + "/ready").body()).getString("status")).isEqualTo("ready");
     assertThat(new JsonObject(get(publicUrl + "/api/config").body()).getJsonArray("nodes").getList())
-        .as("the page reaches the bridge by the public https URL").containsExactly(publicUrl);
+        .as("no node list: the page reaches the bridge by the public https URL it was served from").isEmpty();
     String session = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     assertThat(upgradeStatus(tls.sslContext(), httpsPort, session, "ops.example", PUBLIC_ORIGIN))
         .as("WebSocket upgrade from the public origin").isEqualTo(101);

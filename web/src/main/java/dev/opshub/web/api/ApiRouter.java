@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -100,21 +99,12 @@ public final class ApiRouter {
     return new JsonObject().put("op", op).put("id", ctx.pathParam("id"));
   }
 
+  /**
+   * The web nodes a dashboard fails over between; empty without {@code --nodes}: the page then uses the origin it was
+   * served from (nothing from the request, such as its Host, is reflected back).
+   */
   private void config(RoutingContext ctx) {
-    List<String> list = nodes.get();
-    JsonArray array = new JsonArray();
-    if (list.isEmpty()) {
-      // behind a proxy that terminates TLS this connection is plain HTTP; the proxy's X-Forwarded-Proto says what
-      // the page used (Host passes unchanged)
-      String forwarded = ctx.request().getHeader("X-Forwarded-Proto");
-      String scheme = "https".equalsIgnoreCase(forwarded) || "http".equalsIgnoreCase(forwarded)
-          ? forwarded.toLowerCase(Locale.ROOT) : ctx.request().scheme();
-      var authority = ctx.request().authority();
-      array.add(scheme + "://" + (authority == null ? "127.0.0.1" : authority.toString()));
-    } else {
-      list.forEach(array::add);
-    }
-    json(ctx, 200, new JsonObject().put("nodes", array));
+    json(ctx, 200, new JsonObject().put("nodes", new JsonArray(List.copyOf(nodes.get()))));
   }
 
   private void authorize(RoutingContext ctx) {
