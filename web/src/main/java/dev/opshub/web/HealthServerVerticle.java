@@ -34,7 +34,13 @@ public final class HealthServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new HealthEndpoints(vertx, options, null, registry, () -> NodeReadiness.State.READY).mount(router);
     return vertx.createHttpServer()
-        .requestHandler(router)
+        .requestHandler(request -> {
+          if (WebRoutes.isPathTarget(request.uri())) {
+            router.handle(request);
+          } else {
+            request.response().setStatusCode(400).end("bad request target\n");
+          }
+        })
         .listen(options.getHttpPort(), options.getHost())
         .onSuccess(server -> LOG.info("node {} serves /health, /ready and /metrics on {}:{}", options.getNodeId(),
             options.getHost(), server.actualPort()));

@@ -5,9 +5,11 @@ import dev.opshub.web.bridge.BridgeOptions;
 import dev.opshub.web.bridge.FanoutBridge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -48,6 +50,36 @@ final class WebRoutes {
 
   BridgeOptions bridgeOptions() {
     return bridgeOptions;
+  }
+
+  /**
+   * What an HTTP server instance serves: a request whose target is not a path ({@code *}, {@code host:22},
+   * {@code ../x}) or holds a malformed escape ({@code %u002e}) gets 400 and a debug line; the rest goes to a new router.
+   */
+  Handler<HttpServerRequest> requestHandler() {
+    Router router = router();
+    return request -> {
+      if (!isPathTarget(request.uri())) {
+        LOG.debug("{} {} refused with 400: not a path", request.method(), request.uri());
+        request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .end("bad request target\n");
+        return;
+      }
+      router.handle(request);
+    };
+  }
+
+  /** True for {@code /...} whose every {@code %} starts two hex digits. */
+  static boolean isPathTarget(String uri) {
+    if (uri == null || !uri.startsWith("/")) {
+      return false;
+    }
+    for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+      if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A new router (one per HTTP server instance). */

@@ -23,7 +23,7 @@ final class WebServerVerticle extends VerticleBase {
     WebOptions options = node.options();
     HttpServerOptions server = node.routes().bridgeOptions().applyTo(new HttpServerOptions());
     return vertx.createHttpServer(server)
-        .requestHandler(node.routes().router())
+        .requestHandler(node.routes().requestHandler())
         .listen(port, options.getHost())
         .onSuccess(s -> node.listening(s.actualPort()));
   }

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -168,6 +172,21 @@ class WebVerticleTest {
           assertThat(res.bodyAsJsonObject().getJsonArray("nodes").getList()).isEmpty();
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void aRequestTargetThatIsNotAPathOrHasABadEscapeGets400() throws Exception {
+    for (String target : List.of("*", "../../etc/passwd", "host:22", "/%u002e%u002e/etc", "/api/%zz", "/ops%")) {
+      try (Socket socket = new Socket("127.0.0.1", verticle.actualPort())) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+            StandardCharsets.US_ASCII)).readLine();
+        assertThat(status).as(target).isEqualTo("HTTP/1.1 400 Bad Request");
+      }
+    }
+    assertThat(WebRoutes.isPathTarget("/eventbus/000/abc/xhr?x=%2F")).isTrue();
   }
 
   @Test
