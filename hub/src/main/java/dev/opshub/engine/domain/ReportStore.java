@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 final class ReportStore {
 
   static final int MAX_INDEXED = 500;
+  /** Larger files in the folder are not reports this engine wrote: skipped unread. */
+  static final long MAX_REPORT_BYTES = 4L * 1024 * 1024;
   static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Logger LOG = LoggerFactory.getLogger(ReportStore.class);
 
@@ -54,13 +56,41 @@ final class ReportStore {
       List<JsonObject> out = new ArrayList<>();
       for (Path p : files.subList(Math.max(0, files.size() - MAX_INDEXED), files.size())) {
         try {
-          out.add(new JsonObject(Files.readString(p)));
+          if (Files.size(p) > MAX_REPORT_BYTES) {
+            throw new IllegalArgumentException("larger than " + MAX_REPORT_BYTES + " bytes");
+          }
+          out.add(checked(new JsonObject(Files.readString(p))));
         } catch (IOException | RuntimeException e) {
-          LOG.warn("skipping unreadable report {}: {}", p, e.getMessage());
+          LOG.warn("skipping {}: not a report ({})", p, e.getMessage());
         }
       }
       return out;
     }).onSuccess(list -> list.forEach(this::indexReport));
+  }
+
+  /** The report, when it has what the index and the business metrics read; else an exception saying what not. */
+  static JsonObject checked(JsonObject report) {
+    for (String field : new String[] {"drillId", "scenario"}) {
+      if (!(report.getValue(field) instanceof String v) || v.isBlank()) {
+        throw new IllegalArgumentException("no " + field);
+      }
+    }
+    if (!(report.getValue("outcome") instanceof JsonObject outcome) || !(outcome.getValue("resolved") instanceof Boolean)) {
+      throw new IllegalArgumentException("no outcome with resolved");
+    }
+    for (String field : new String[] {"mttrMinutes", "traditionalMttrMinutes", "slaMinutes", "costPerMinute"}) {
+      Object v = outcome.getValue(field);
+      if (v != null && !(v instanceof Number)) {
+        throw new IllegalArgumentException("outcome " + field + " is not a number");
+      }
+    }
+    if (outcome.getValue("automated") != null && !(outcome.getValue("automated") instanceof Boolean)) {
+      throw new IllegalArgumentException("outcome automated is not true or false");
+    }
+    if (!(report.getValue("endedTs") instanceof Number)) {
+      throw new IllegalArgumentException("no endedTs");
+    }
+    return report;
   }
 
   private static long modified(Path p) {
