@@ -44,6 +44,9 @@ final class DrillControls {
 
   private final Map<String, Scenario> scenarios;
   private final DrillRegistry drills;
+  /** The largest seed: 2^53 - 1, the largest integer every JSON reader holds exactly. */
+  static final long MAX_SEED = (1L << 53) - 1;
+
   private final LongSupplier seeds;
   private final Starter starter;
   /** The drill the control being answered applied to (the one {@link #handle} waits for). */
@@ -166,10 +169,12 @@ final class DrillControls {
     if (raw == null) {
       return seeds.getAsLong();
     }
-    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+    // up to 2^53 - 1: a seed a page or any JSON reader shows exactly as given
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 0
+        && n.doubleValue() <= MAX_SEED && (n instanceof Double || n.longValue() <= MAX_SEED)) {
       return n.longValue();
     }
-    throw new Refusal(ErrorCodes.INVALID_REQUEST, "seed must be an integer");
+    throw new Refusal(ErrorCodes.INVALID_REQUEST, "seed must be an integer from 0 to " + MAX_SEED);
   }
 
   /** The speed; required when {@code dflt} is null. */

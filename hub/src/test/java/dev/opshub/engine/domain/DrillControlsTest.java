@@ -56,7 +56,10 @@ class DrillControlsTest {
     assertRefused(new JsonObject().put("action", "explode"), ErrorCodes.INVALID_REQUEST, "unknown action explode");
     assertThat(refused(start("nope")).getMessage()).startsWith("no scenario named nope; known: [");
     assertThat(refused(start("nope")).code()).isEqualTo(ErrorCodes.UNKNOWN_SCENARIO);
-    assertRefused(start("memory_leak").put("seed", 1.5), ErrorCodes.INVALID_REQUEST, "seed must be an integer");
+    for (Object seed : new Object[] {1.5, -1, 1e300, (1L << 53) + 1, Long.MAX_VALUE, "7"}) {
+      assertRefused(start("memory_leak").put("seed", seed), ErrorCodes.INVALID_REQUEST,
+          "seed must be an integer from 0 to 9007199254740991");
+    }
     assertRefused(start("memory_leak").put("speed", 0), ErrorCodes.INVALID_REQUEST,
         "'speed' must be a number between 0.1 and 1000.0");
     assertRefused(start("memory_leak").put("speed", "fast"), ErrorCodes.INVALID_REQUEST,
