@@ -18,7 +18,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_JAR="$ROOT/bench/target/opshub-bench.jar"
 HUB_JAR=${HUB_JAR:-"$ROOT/hub/target/opshub.jar"}
-NODE_JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+# README's recommended node flags: a fixed, pre-touched heap, so RSS/conn is what a connection adds outside the heap
+# and its heap share is the live-heap figure (SERVER_JVM_OPTS="-Xms512m -Xmx512m" shows RSS as the heap grows)
+NODE_JVM_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:-"$NODE_JVM_OPTS"}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:-"-Xms512m -Xmx3g -XX:+UseG1GC"}
 ADDRESSES=ops.health,ops.agents.state,ops.incidents
@@ -97,17 +99,18 @@ start_server() { # server logfile -> SERVER_PID
   log "$server not ready after 60 s"; return 1
 }
 
-# prints "rss_kb live_heap_bytes sockets"; the class histogram collects (full GC) before counting live objects
+# prints "rss_kb live_heap_bytes sockets descriptors"; the class histogram collects (full GC) before counting live objects
 measure() { # pid histo-file [nmt-file]
   local pid="$1" histo="$2"
   jcmd "$pid" GC.run >/dev/null
   jcmd "$pid" GC.class_histogram >"$histo"
   [ "$NMT" = 1 ] && [ -n "${3:-}" ] && jcmd "$pid" VM.native_memory summary >"$3"
-  local rss heap sockets
+  local rss heap sockets fds
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
   heap=$(awk '/^Total/ {print $3}' "$histo")
   sockets=$(find "/proc/$pid/fd" -lname 'socket:*' 2>/dev/null | wc -l)
-  echo "$rss $heap $sockets"
+  fds=$(find "/proc/$pid/fd" -mindepth 1 2>/dev/null | wc -l)
+  echo "$rss $heap $sockets $fds"
 }
 
 open_count() { grep -o 'open [0-9]*/' "$1" 2>/dev/null | tail -1 | tr -dc 0-9; }
@@ -122,8 +125,8 @@ run_one() { # server
   log "$server: starting ($SERVER_JVM_OPTS)"
   start_server "$server" "$base.server.log" || { stop_pid "$SERVER_PID"; return 0; }
   sleep "$SETTLE"
-  read -r rss0 heap0 sock0 < <(measure "$SERVER_PID" "$base-before.histo" "$base-before.nmt")
-  log "$server before: RSS $rss0 kB, live heap $heap0 B, $sock0 sockets"
+  read -r rss0 heap0 sock0 fds0 < <(measure "$SERVER_PID" "$base-before.histo" "$base-before.nmt")
+  log "$server before: RSS $rss0 kB, live heap $heap0 B, $sock0 sockets, $fds0 descriptors"
   # the client holds the connections for up to 10 minutes; we stop it as soon as the server is measured
   # shellcheck disable=SC2086
   timeout --kill-after=10 900 java $CLIENT_JVM_OPTS -jar "$BENCH_JAR" --url "http://127.0.0.1:$PORT/eventbus" \
@@ -137,8 +140,8 @@ run_one() { # server
   done
   sleep "$SETTLE"
   local open; open=$(open_count "$base.client.log"); open=${open:-0}
-  read -r rss1 heap1 sock1 < <(measure "$SERVER_PID" "$base-after.histo" "$base-after.nmt")
-  log "$server after: $open open, RSS $rss1 kB, live heap $heap1 B, $sock1 sockets"
+  read -r rss1 heap1 sock1 fds1 < <(measure "$SERVER_PID" "$base-after.histo" "$base-after.nmt")
+  log "$server after: $open open, RSS $rss1 kB, live heap $heap1 B, $sock1 sockets, $fds1 descriptors"
   stop_pid "$client"
   stop_pid "$SERVER_PID"
   if [ "$open" -gt 0 ]; then
