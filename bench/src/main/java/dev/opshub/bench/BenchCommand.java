@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * browser-style fan-out. Subcommands: {@code stock-server} (the baseline) and {@code table} (markdown of reports).
  */
 @Command(name = "opshub-bench", mixinStandardHelpOptions = true, version = "opshub-bench 0.1.0",
-  subcommands = {StockServerCommand.class, TableCommand.class, ReliabilityTableCommand.class},
+  subcommands = {StockServerCommand.class, IdleFloorCommand.class, TableCommand.class, ReliabilityTableCommand.class},
   description = "SockJS fan-out load client: N connections register on an address; reports deliveries/s, "
     + "latency p50/p90/p99/max, loss, duplicates, messages per frame, server CPU and RSS.")
 public final class BenchCommand implements Callable<Integer> {
@@ -35,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--conns", description = "Connections (default: ${DEFAULT-VALUE}).")
   int conns = LoadOptions.DEFAULT_CONNECTIONS;
 
-  @Option(names = "--address", description = "Address to register on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--address", description = "Address to register on, or a comma list of them (default: ${DEFAULT-VALUE}).")
   String address = LoadOptions.DEFAULT_ADDRESS;
 
   @Option(names = "--duration", description = "Measured seconds (default: ${DEFAULT-VALUE}).")

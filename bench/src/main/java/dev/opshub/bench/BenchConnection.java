@@ -178,7 +178,9 @@ final class BenchConnection {
       run.opened.increment();
       run.open.incrementAndGet();
     }
-    send(new JsonObject().put("type", "register").put("address", loop.address()).put("headers", headers));
+    for (String address : loop.addresses()) {
+      send(new JsonObject().put("type", "register").put("address", address).put("headers", headers));
+    }
     pingTimer = loop.vertx().setPeriodic(loop.pingJitter(), loop.pingInterval(), id -> send(ClientLoopVerticle.PING));
   }
 

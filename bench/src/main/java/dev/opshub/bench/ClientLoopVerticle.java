@@ -171,8 +171,9 @@ final class ClientLoopVerticle extends VerticleBase {
     return vertx;
   }
 
-  String address() {
-    return options.address();
+  /** The addresses every connection registers on ({@code --address a,b,c}). */
+  String[] addresses() {
+    return options.address().split(",");
   }
 
   long handshakeTimeout() {

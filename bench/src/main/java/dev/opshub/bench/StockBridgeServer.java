@@ -11,7 +11,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
 /**
  * The baseline: the stock vertx-web SockJS event-bus bridge, untouched, at {@code /eventbus/*}, letting browsers
- * register on one address. Deploy several instances to use several event loops (as a production server would).
+ * register on one address (or each of a comma list). Deploy several instances to use several event loops (as a
+ * production server would).
  */
 public final class StockBridgeServer extends VerticleBase {
 
@@ -31,7 +32,8 @@ public final class StockBridgeServer extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions().addOutboundPermitted(new PermittedOptions().setAddress(address));
+    SockJSBridgeOptions bridge = new SockJSBridgeOptions();
+    for (String permitted : address.split(",")) bridge.addOutboundPermitted(new PermittedOptions().setAddress(permitted));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge));
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
       .requestHandler(router)

@@ -108,8 +108,10 @@ public final class RequestParser {
     if (!(headers instanceof JsonObject h)) {
       return ResumeRequest.LIVE;
     }
-    return new ResumeRequest(number(h.getValue(Headers.EPOCH)), number(h.getValue(Headers.OFFSET)),
+    ResumeRequest resume = new ResumeRequest(number(h.getValue(Headers.EPOCH)), number(h.getValue(Headers.OFFSET)),
         "true".equals(String.valueOf(h.getValue(Headers.SNAPSHOT))));
+    // every subscription keeps its request: the plain ones (empty headers, the usual case) share one
+    return resume.equals(ResumeRequest.LIVE) ? ResumeRequest.LIVE : resume;
   }
 
   private static long number(Object value) {

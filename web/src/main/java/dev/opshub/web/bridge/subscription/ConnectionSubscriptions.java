@@ -17,7 +17,8 @@ public final class ConnectionSubscriptions {
   private final ConnectionOutbox outbox;
   private final Subscription.Owner owner;
   private final int max;
-  private final Map<String, Subscription> byAddress = new HashMap<>();
+  /** A dashboard registers on 3-4 addresses: room for 3 before the first resize, not the default 12. */
+  private final Map<String, Subscription> byAddress = new HashMap<>(4);
 
   public ConnectionSubscriptions(NodeTable table, ConnectionOutbox outbox, Subscription.Owner owner, int max) {
     this.table = table;
@@ -34,8 +35,9 @@ public final class ConnectionSubscriptions {
     if (byAddress.size() >= max) {
       return Registration.LIMIT;
     }
-    Subscription sub = new Subscription(address, resume, outbox, owner);
-    byAddress.put(address, sub);
+    // the address parsed from each register frame is a new String: every connection on it shares one copy instead
+    Subscription sub = new Subscription(address.intern(), resume, outbox, owner);
+    byAddress.put(sub.address(), sub);
     table.subscribe(sub);
     return Registration.STARTED;
   }

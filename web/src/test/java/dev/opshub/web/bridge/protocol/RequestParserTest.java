@@ -72,6 +72,15 @@ class RequestParserTest {
   }
 
   @Test
+  void plain_registers_share_one_resume_request() {
+    // every subscription keeps its request: an idle dashboard's registers must not each hold a copy
+    assertThat(RequestParser.resume(new io.vertx.core.json.JsonObject())).isSameAs(ResumeRequest.LIVE);
+    assertThat(RequestParser.resume(new io.vertx.core.json.JsonObject().put("offset", "x"))).isSameAs(ResumeRequest.LIVE);
+    assertThat(RequestParser.resume(new io.vertx.core.json.JsonObject().put("snapshot", "true")))
+        .isNotSameAs(ResumeRequest.LIVE);
+  }
+
+  @Test
   void bad_messages_are_refused_with_the_address_they_concern() {
     refused("x".repeat(61), ErrorCodes.TOO_LARGE, null);
     refused("[1]", ErrorCodes.INVALID_JSON, null);
