@@ -56,6 +56,10 @@ MEMBERS="127.0.0.1:$HZ1,127.0.0.1:$HZ2,127.0.0.1:$HZ3"
 CLUSTER_NAME="bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# HAProxy wants about 2 descriptors per connection and refuses to start above the limit; xhr-streaming needs 2
+# connections per session (stream + send), so 4,000 at most here
+FD_LIMIT=$(ulimit -n)
+HAPROXY_MAXCONN=$(( (FD_LIMIT - 200) / 2 < 10000 ? (FD_LIMIT - 200) / 2 : 10000 ))
 mkdir -p "$OUT"
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 has() { [[ ",$RUNS," == *",$1,"* ]]; }
@@ -164,7 +168,7 @@ run_client() {
   echo "- date (UTC): $(date -u '+%Y-%m-%d %H:%M')"
   echo "- cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "- memory: $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)"
-  echo "- java: $(java -version 2>&1 | head -1); $(haproxy -v 2>/dev/null | head -1 || echo 'no haproxy')"
+  echo "- java: $(java -version 2>&1 | head -1); $(haproxy -v 2>/dev/null | sed -n 1p)"
   echo "- tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); server JVM flags: $SERVER_JVM_OPTS"
   echo "- load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- mode: $([ "$QUICK" = 1 ] && echo quick || echo full), warmup ${WARMUP} s, measured ${DURATION} s"
@@ -200,7 +204,7 @@ if has cluster || has xhr; then
   WEB2_PID=$LAST_PID
   OPSHUB_TLS_PEM="$TLS/opshub.pem" OPSHUB_HTTPS_BIND="127.0.0.1:$HAPROXY_HTTPS" OPSHUB_HTTP_BIND="127.0.0.1:$HAPROXY_HTTP" \
     OPSHUB_HTTP_SERVE=yes OPSHUB_WEB1="127.0.0.1:$WEB1_PORT" OPSHUB_WEB2="127.0.0.1:$WEB2_PORT" \
-    OPSHUB_HAPROXY_SOCKET="$OUT/haproxy.sock" OPSHUB_HAPROXY_MAXCONN=10000 OPSHUB_HAPROXY_LOG=stdout \
+    OPSHUB_HAPROXY_SOCKET="$OUT/haproxy.sock" OPSHUB_HAPROXY_MAXCONN=$HAPROXY_MAXCONN OPSHUB_HAPROXY_LOG=stdout \
     haproxy -db -f "$HAPROXY_CFG" >"$OUT/haproxy.log" 2>&1 &
   HAPROXY_PID=$!
   STARTED_PIDS+=("$HAPROXY_PID")
