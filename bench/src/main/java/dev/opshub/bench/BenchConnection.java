@@ -11,10 +11,9 @@ import java.time.Instant;
 
 /**
  * One SockJS connection of the load, over a {@link SockJsLink} (WebSocket or xhr-streaming): opens, registers on
- * the address, counts what arrives (loss and
- * duplicates from body {@code seq}, latency from body {@code ts}) and, when it is one of the stalling ones, stops
- * reading, then comes back with the last {@code epoch}/{@code offset} it saw. Every method runs on its loop's
- * event-loop thread.
+ * the address, counts what arrives (loss and duplicates from body {@code seq}, latency from body {@code ts}) and,
+ * when it is one of the stalling ones, stops reading, then comes back with the last {@code epoch}/{@code offset} it
+ * saw. Every method runs on its loop's event-loop thread.
  */
 final class BenchConnection {
 
@@ -270,7 +269,8 @@ final class BenchConnection {
       loop.vertx().cancelTimer(pingTimer);
       pingTimer = -1;
     }
-    String reason = closeFrame != null ? closeFrame : link == null ? "connection_dropped" : link.closeReason();
+    String reason = closeFrame != null ? closeFrame
+      : link == null ? "connection_dropped" : link.closeReason();
     State was = state;
     if (run.finishing()) {
       state = State.CLOSED;

@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The xhr-streaming transport of the load client against the stock vertx-web SockJS bridge: the protocol frame by
@@ -41,13 +42,14 @@ class XhrStreamingLinkTest {
   private static Future<HttpServer> stockBridge(Vertx vertx, int responseLimit, int rate) {
     Router router = Router.router(vertx);
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions().setMaxBytesStreaming(responseLimit);
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions().addOutboundPermitted(new PermittedOptions().setAddress(ADDRESS));
+    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
+      .addOutboundPermitted(new PermittedOptions().setAddress(ADDRESS));
     // the polling transports (xhr_send) read the request body: vertx-web wants a BodyHandler before SockJS
     router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge));
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-      .compose(server -> vertx.deployVerticle(new BenchPublisher(new PlainEventBusPublisher(vertx.eventBus(), Clock.SYSTEM),
-        ADDRESS, rate, 100, Clock.SYSTEM)).map(id -> server));
+      .compose(server -> vertx.deployVerticle(new BenchPublisher(
+        new PlainEventBusPublisher(vertx.eventBus(), Clock.SYSTEM), ADDRESS, rate, 100, Clock.SYSTEM)).map(id -> server));
   }
 
   @Test
@@ -127,7 +129,7 @@ class XhrStreamingLinkTest {
   @Test
   void transportFlagIsChecked() {
     assertThat(new LoadOptions().setTransport("xhr-streaming").transport()).isEqualTo("xhr-streaming");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoadOptions().setTransport("xhr"))
+    assertThatThrownBy(() -> new LoadOptions().setTransport("xhr"))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("websocket or xhr-streaming");
   }
 
