@@ -12,8 +12,8 @@
 #            certificate), the client through HAProxy over WebSocket
 #   xhr      the same cluster, the client with --transport xhr-streaming; skipped (a line in the table says so)
 #            when the web nodes answer 404 for xhr_streaming
-# Each process's CPU (/proc/PID/stat utime+stime) is read when the client's progress enters and leaves its measured
-# window: CPU seconds per 100k deliveries per node and for HAProxy. Results: DIR/<run>.json (+ .txt, logs),
+# Each process's CPU (/proc/PID/stat utime+stime) is read at the client's first and last progress line of its measured
+# window (one line a second, so DURATION-1 s inside it; the client's deliveries/s times that time is the divisor): CPU seconds per 100k deliveries per node and for HAProxy. Results: DIR/<run>.json (+ .txt, logs),
 # DIR/cpu-<run>.tsv, DIR/table.md (with the hop: cluster p50/p99 minus single p50/p99) and DIR/machine.md.
 # Every wait is bounded; the script only ever kills the PIDs it started itself.
 set -euo pipefail
@@ -147,8 +147,8 @@ run_client() {
     if [ -z "$t0" ] && grep -q '^\[ *[0-9]*s\] measure ' "$base.progress.log" 2>/dev/null; then
       t0=$(date +%s.%N)
       for spec in $nodes; do start[${spec%%=*}]=$(cpu_ticks "${spec#*=}"); done
-    elif [ -n "$t0" ] && [ -z "$t1" ] && grep -q '^\[ *[0-9]*s\] done ' "$base.progress.log" 2>/dev/null; then
-      break
+    elif [ -n "$t0" ] && [ "$(grep -c '^\[ *[0-9]*s\] measure ' "$base.progress.log")" -ge "$DURATION" ]; then
+      break   # the last progress line of the window: the CPU read stays inside it (no connection teardown)
     fi
     sleep 0.2
   done
