@@ -1,11 +1,11 @@
 package dev.opshub.bench;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code opshub-bench}: opens N SockJS WebSocket connections to an event-bus bridge, registers them on one address
+ * {@code opshub-bench}: opens N SockJS connections (WebSocket or xhr-streaming) to an event-bus bridge, registers them on one address
  * and reports deliveries/s, latency percentiles, loss, duplicates and batching, like {@code nats bench} for
  * browser-style fan-out. Subcommands: {@code stock-server} (the baseline) and {@code table} (markdown of reports).
  */
@@ -31,6 +31,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--url", description = "SockJS endpoint (default: ${DEFAULT-VALUE}).")
   URI url = URI.create(LoadOptions.DEFAULT_URL);
+
+  @Option(names = "--transport", description = "SockJS transport: websocket or xhr-streaming (default: ${DEFAULT-VALUE}).")
+  String transport = "websocket";
 
   @Option(names = "--conns", description = "Connections (default: ${DEFAULT-VALUE}).")
   int conns = LoadOptions.DEFAULT_CONNECTIONS;
@@ -125,6 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
   LoadOptions options() {
     LoadOptions options = new LoadOptions().setScenario(scenario).setLabel(label).setProgress(!quiet);
     check("--url", () -> options.setUrl(url));
+    check("--transport", () -> options.setTransport(transport));
     check("--conns", () -> options.setConnections(conns));
     check("--address", () -> options.setAddress(address));
     check("--duration", () -> options.setDurationSeconds(duration));

@@ -3,25 +3,19 @@ package dev.opshub.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * One SockJS WebSocket connection of the load: opens, registers on the address, counts what arrives (loss and
- * duplicates from body {@code seq}, latency from body {@code ts}) and, when it is one of the stalling ones, stops
- * reading, then comes back with the last {@code epoch}/{@code offset} it saw. Every method runs on its loop's
- * event-loop thread.
+ * One SockJS connection of the load, over a {@link SockJsLink} (WebSocket or xhr-streaming): opens, registers on
+ * the address, counts what arrives (loss and duplicates from body {@code seq}, latency from body {@code ts}) and,
+ * when it is one of the stalling ones, stops reading, then comes back with the last {@code epoch}/{@code offset} it
+ * saw. Every method runs on its loop's event-loop thread.
  */
 final class BenchConnection {
-
-  private static final Logger LOG = LoggerFactory.getLogger(BenchConnection.class);
 
   enum State { IDLE, CONNECTING, OPEN, STALLED, DRAINING, CLIENT_CLOSING, RECONNECTING, RESUMED, CLOSED }
 
@@ -30,18 +24,14 @@ final class BenchConnection {
   final int index;
   final boolean stalls;
 
-  /** Largest SockJS frame accepted when the server fragments it over several WebSocket frames. */
-  static final int MAX_MESSAGE_BYTES = 16 << 20;
-
   private final FrameScanner.Sink sink = this::onMessage;
   private long frameNowMicros;
   private boolean frameMeasuring;
   private boolean frameRecording;
   private int frameDeliveries;
-  private Buffer partial;
 
   private State state = State.IDLE;
-  private WebSocket ws;
+  private SockJsLink link;
   private long pingTimer = -1;
   private String closeFrame;
 
@@ -81,8 +71,8 @@ final class BenchConnection {
   }
 
   /**
-   * Completes when the WebSocket handshake is done, failed or timed out (failures are counted here). The timeout is
-   * our own: WebSocketConnectOptions' timeout would also close an open but quiet WebSocket.
+   * Completes when the transport is open (WebSocket upgrade, first xhr-streaming response), failed or timed out
+   * (failures are counted here). The timeout is our own: a client timeout would also close an open but quiet one.
    */
   Future<Void> connect() {
     state = state == State.IDLE ? State.CONNECTING : State.RECONNECTING;
@@ -90,7 +80,7 @@ final class BenchConnection {
     long watchdog = loop.vertx().setTimer(loop.handshakeTimeout(), id -> {
       if (attempt.tryComplete()) failed("handshake_timeout");
     });
-    loop.openWebSocket(index).onComplete(ar -> {
+    loop.openLink(index).onComplete(ar -> {
       loop.vertx().cancelTimer(watchdog);
       if (!attempt.tryComplete()) {
         if (ar.succeeded()) ar.result().close();
@@ -114,39 +104,17 @@ final class BenchConnection {
     state = State.CLOSED;
   }
 
-  private void attach(WebSocket socket) {
-    ws = socket;
+  private void attach(SockJsLink opened) {
+    link = opened;
     closeFrame = null;
-    partial = null;
-    socket.frameHandler(this::onWebSocketFrame);
-    socket.closeHandler(v -> onClose());
-    socket.exceptionHandler(e -> LOG.debug("connection {}: {}", index, e.toString()));
-    // a server that upgrades but never sends the SockJS open frame
+    opened.handlers(this::onSockJsFrame, this::onClose);
+    // a server that opens the transport but never sends the SockJS open frame
     loop.vertx().setTimer(loop.handshakeTimeout(), id -> {
-      if (ws == socket && (state == State.CONNECTING || state == State.RECONNECTING)) {
+      if (link == opened && (state == State.CONNECTING || state == State.RECONNECTING)) {
         failed("no_open_frame");
-        socket.close();
+        opened.close();
       }
     });
-  }
-
-  /** Joins fragmented WebSocket messages (bounded), then reads the SockJS frame. */
-  private void onWebSocketFrame(WebSocketFrame frame) {
-    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) return;
-    Buffer data = frame.binaryData();
-    if (partial != null || !frame.isFinal()) {
-      if (partial == null) partial = Buffer.buffer();
-      if (partial.length() + data.length() > MAX_MESSAGE_BYTES) {
-        run.error("message_too_large");
-        partial = null;
-        return;
-      }
-      partial.appendBuffer(data);
-      if (!frame.isFinal()) return;
-      data = partial;
-      partial = null;
-    }
-    onSockJsFrame(data);
   }
 
   private void onSockJsFrame(Buffer data) {
@@ -189,10 +157,8 @@ final class BenchConnection {
   }
 
   private void send(String message) {
-    WebSocket socket = ws;
-    if (socket != null && !socket.isClosed()) {
-      socket.writeTextMessage(new JsonArray().add(message).encode());
-    }
+    SockJsLink current = link;
+    if (current != null && !current.isClosed()) current.send(message);
   }
 
   private void onMessages(Buffer data) {
@@ -279,10 +245,10 @@ final class BenchConnection {
 
   /** Stops reading: the server's writes back up into the kernel buffers, then its own queue. */
   void stall() {
-    if (state != State.OPEN || ws == null) return;
+    if (state != State.OPEN || link == null) return;
     state = State.STALLED;
     messagesBeforeStall = messages;
-    ws.pause();
+    link.pause();
   }
 
   /** Reads again (draining what the kernel held); if the server does not close it within drainMs, closes it. */
@@ -290,12 +256,12 @@ final class BenchConnection {
     if (state != State.STALLED) return;
     state = State.DRAINING;
     messagesAtResume = messages;
-    ws.resume();
+    link.resume();
     loop.vertx().setTimer(Math.max(1, drainMs), id -> {
       if (state == State.DRAINING) {
         state = State.CLIENT_CLOSING;
         closedBy = "client";
-        ws.close((short) 1000, "bench_reconnect");
+        link.close();
       }
     });
   }
@@ -305,7 +271,8 @@ final class BenchConnection {
       loop.vertx().cancelTimer(pingTimer);
       pingTimer = -1;
     }
-    String reason = closeFrame != null ? closeFrame : wsCloseReason();
+    String reason = closeFrame != null ? closeFrame
+      : link == null ? "connection_dropped" : link.closeReason();
     State was = state;
     if (run.finishing()) {
       state = State.CLOSED;
@@ -350,8 +317,8 @@ final class BenchConnection {
       loop.vertx().cancelTimer(pingTimer);
       pingTimer = -1;
     }
-    WebSocket socket = ws;
-    if (socket != null && !socket.isClosed()) socket.close();
+    SockJsLink current = link;
+    if (current != null && !current.isClosed()) current.close();
   }
 
   StallReport stallReport() {
@@ -361,13 +328,6 @@ final class BenchConnection {
     return new StallReport(index, Math.max(0, messagesBeforeStall), drained, closedBy, closeReason, resumeEpoch, resumeFrom,
       reconnected, reconnectError, firstOffsetAfterReconnect, after, snapshotMessages, offsetGaps, offsetDuplicates,
       seqLost, seqDuplicates, epochChanged, state.name());
-  }
-
-  private String wsCloseReason() {
-    Short code = ws == null ? null : ws.closeStatusCode();
-    if (code == null) return "connection_dropped";
-    String text = ws.closeReason();
-    return "ws " + code + (text == null || text.isEmpty() ? "" : " " + text);
   }
 
   /** {@code c[3000,"Go away!"]} -> {@code 3000 Go away!}. */

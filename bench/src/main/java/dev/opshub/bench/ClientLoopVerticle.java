@@ -7,7 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -40,6 +42,7 @@ final class ClientLoopVerticle extends VerticleBase {
   private final int connectLimit;
   private final List<BenchConnection> connections = new ArrayList<>();
   private final Map<String, WebSocketClient> clients = new HashMap<>();
+  private final Map<String, HttpClient> httpClients = new HashMap<>();
   private final BridgeMessage scratch = new BridgeMessage();
   private final FrameScanner scanner = new FrameScanner();
   private byte[] frameBytes = new byte[4096];
@@ -125,15 +128,30 @@ final class ClientLoopVerticle extends VerticleBase {
 
   // ---- used by the connections (on this loop) ----
 
-  Future<WebSocket> openWebSocket(int index) {
+  /** Opens a new SockJS session over the run's transport. */
+  Future<SockJsLink> openLink(int index) {
+    if (options.transportKind() == SockJsLink.Transport.XHR_STREAMING) {
+      HttpClient client = httpClients.computeIfAbsent(sourceAddress(index), this::newHttpClient);
+      return XhrStreamingLink.open(client, options.host(), options.port(), sessionPath(), run);
+    }
     boolean stalls = index < options.stall() && options.stallReceiveBuffer() > 0;
     WebSocketClient client = clients.computeIfAbsent(sourceAddress(index) + (stalls ? "#stall" : ""), this::newClient);
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
       .setHost(options.host())
       .setPort(options.port())
-      .setURI(sessionUri())
+      .setURI(sessionPath() + "/websocket")
       .setConnectTimeout(CONNECT_TIMEOUT_MS);
-    return client.connect(connect);
+    return client.connect(connect).map(ws -> new WebSocketLink(ws, run));
+  }
+
+  /** Keep-alive HTTP/1.1: per session one connection held by the streaming response, one for its sends. */
+  private HttpClient newHttpClient(String localAddress) {
+    HttpClientOptions clientOptions = new HttpClientOptions()
+      .setConnectTimeout(CONNECT_TIMEOUT_MS)
+      .setTcpNoDelay(true)
+      .setKeepAlive(true);
+    if (!localAddress.isEmpty()) clientOptions.setLocalAddress(localAddress);
+    return vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(2 * options.connections() + 16));
   }
 
   private WebSocketClient newClient(String key) {
@@ -158,13 +176,13 @@ final class ClientLoopVerticle extends VerticleBase {
     return "127.0.0." + (1 + source);
   }
 
-  /** {@code /eventbus/<3 digits>/<session>/websocket}, as the SockJS client builds it. */
-  private String sessionUri() {
+  /** {@code /eventbus/<3 digits>/<session>}, as the SockJS client builds it (the transport name follows). */
+  private String sessionPath() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     StringBuilder uri = new StringBuilder(options.basePath()).append('/');
     uri.append(String.format("%03d", random.nextInt(1000))).append('/');
     for (int i = 0; i < 12; i++) uri.append(SESSION_CHARS.charAt(random.nextInt(SESSION_CHARS.length())));
-    return uri.append("/websocket").toString();
+    return uri.toString();
   }
 
   Vertx vertx() {

@@ -47,6 +47,7 @@ public final class LoadOptions {
   private int stallReceiveBuffer;
   private long serverPid;
   private double expectedRate;
+  private SockJsLink.Transport transport = SockJsLink.Transport.WEBSOCKET;
   private String scenario = "";
   private String label = "";
   private boolean progress = true;
@@ -227,6 +228,20 @@ public final class LoadOptions {
   public LoadOptions setExpectedRate(double expectedRate) {
     if (expectedRate < 0) throw new IllegalArgumentException("expectedRate must be >= 0");
     this.expectedRate = expectedRate;
+    return this;
+  }
+
+  public String transport() {
+    return transport.flag;
+  }
+
+  SockJsLink.Transport transportKind() {
+    return transport;
+  }
+
+  /** {@code websocket} or {@code xhr-streaming}. */
+  public LoadOptions setTransport(String transport) {
+    this.transport = SockJsLink.Transport.of(transport);
     return this;
   }
 

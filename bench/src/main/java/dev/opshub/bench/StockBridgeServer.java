@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
@@ -34,6 +35,8 @@ public final class StockBridgeServer extends VerticleBase {
     Router router = Router.router(vertx);
     SockJSBridgeOptions bridge = new SockJSBridgeOptions();
     for (String permitted : address.split(",")) bridge.addOutboundPermitted(new PermittedOptions().setAddress(permitted));
+    // the polling transports (xhr_send) read the request body: vertx-web wants a BodyHandler before SockJS
+    router.route("/eventbus/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge));
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
       .requestHandler(router)
