@@ -37,6 +37,8 @@ public class WebOptions {
    * balancer: its check interval times the failed checks it needs to mark a node down, plus a margin.
    */
   public static final long DEFAULT_DRAIN_MS = 0;
+  /** A connection with no byte either way for this long is closed (keep it above the bridge's heartbeat interval). */
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   /** Longest drain accepted, ms. */
   public static final long MAX_DRAIN_MS = 120_000;
 
@@ -50,6 +52,7 @@ public class WebOptions {
   private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
   private int webInstances = 0;
   private long drainMs = DEFAULT_DRAIN_MS;
+  private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
 
   public WebOptions() {
   }
@@ -162,6 +165,18 @@ public class WebOptions {
       throw new IllegalArgumentException("requestTimeoutMs must be > 0");
     }
     this.requestTimeoutMs = requestTimeoutMs;
+    return this;
+  }
+
+  public long getIdleTimeoutMs() {
+    return idleTimeoutMs;
+  }
+
+  public WebOptions setIdleTimeoutMs(long idleTimeoutMs) {
+    if (idleTimeoutMs < 100 || idleTimeoutMs > 3_600_000) {
+      throw new IllegalArgumentException("idleTimeoutMs must be 100..3600000");
+    }
+    this.idleTimeoutMs = idleTimeoutMs;
     return this;
   }
 

@@ -4,8 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 
+import java.util.concurrent.TimeUnit;
+
 /**
- * One HTTP server of a web node, on its own event loop: the {@link WebRoutes} on the node's port. On undeploy it
+ * One HTTP server of a web node, on its own event loop: the {@link WebRoutes} on the node's port, closing connections
+ * idle for the idle timeout. On undeploy it
  * first waits until the bridge has told every client to reconnect elsewhere; Vert.x then closes the server.
  */
 final class WebServerVerticle extends VerticleBase {
@@ -21,7 +24,10 @@ final class WebServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     WebOptions options = node.options();
-    HttpServerOptions server = node.routes().bridgeOptions().applyTo(new HttpServerOptions());
+    // a socket that sends nothing (or stops halfway through a request) holds its descriptor until the idle timeout;
+    // a bridge connection is never idle that long: the bridge writes a heartbeat, clients ping
+    HttpServerOptions server = node.routes().bridgeOptions().applyTo(new HttpServerOptions())
+        .setIdleTimeout((int) options.getIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return vertx.createHttpServer(server)
         .requestHandler(node.routes().requestHandler())
         .listen(port, options.getHost())

@@ -190,6 +190,22 @@ class WebVerticleTest {
   }
 
   @Test
+  void aSilentConnectionAndOneStoppedHalfwayThroughARequestAreClosedAfterTheIdleTimeout(Vertx vertx) throws Exception {
+    WebVerticle node = new WebVerticle();
+    vertx.deployVerticle(node, new DeploymentOptions().setConfig(config().put("idleTimeoutMs", 300)))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Socket silent = new Socket("127.0.0.1", node.actualPort());
+         Socket halfway = new Socket("127.0.0.1", node.actualPort())) {
+      silent.setSoTimeout(5_000);
+      halfway.setSoTimeout(5_000);
+      halfway.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      // the server closes both within the 5 s read timeout: read() then ends the stream instead of throwing
+      assertThat(silent.getInputStream().read()).as("a connection that sent nothing").isEqualTo(-1);
+      assertThat(halfway.getInputStream().read()).as("a request whose headers never ended").isEqualTo(-1);
+    }
+  }
+
+  @Test
   void metricsInPrometheusText(VertxTestContext ctx) {
     client.get("/metrics").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
       assertThat(res.statusCode()).isEqualTo(200);
