@@ -93,8 +93,8 @@ class HaproxyFallbackIT {
     browser.driver.get(publicUrl + "/ops");
     await("agents live on /ops over a fallback").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
         .ignoreExceptions().until(() -> browser.driver.findElements(
-            By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5 && pageOffset() > 0);
-    await("/ops connected with RTT").atMost(Duration.ofSeconds(15)).ignoreExceptions().until(this::pageConnected);
+            By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5 && browser.opsOffset("ops.health") > 0);
+    await("/ops connected with RTT").atMost(Duration.ofSeconds(15)).ignoreExceptions().until(browser::opsConnectedWithRtt);
     String transport = (String) browser.js("return window.opshub.bus.state.transport;");
     assertThat(transport).as("the transport /ops chose").isIn(FALLBACKS);
     assertThat(browser.driver.findElement(By.id("conn-node")).getText()).as("the page says which transport")
@@ -103,10 +103,10 @@ class HaproxyFallbackIT {
     // the page's session sticks to the node that has it; that node is killed: the page comes back on the other
     String[] stuck = stuckSession();
     int victim = "web1".equals(stuck[1]) ? 0 : 1;
-    long offsetBefore = pageOffset();
+    long offsetBefore = browser.opsOffset("ops.health");
     web[victim].kill();
     await("/ops connected again, on the other node").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions().until(() -> pageConnected() && pageOffset() > offsetBefore + 1
+        .ignoreExceptions().until(() -> browser.opsConnectedWithRtt() && browser.opsOffset("ops.health") > offsetBefore + 1
             && !stuckSession()[0].equals(stuck[0]));
     assertThat(stuckSession()[1]).as("the new session's node").isEqualTo(victim == 0 ? "web2" : "web1");
     assertThat((String) browser.js("return window.opshub.bus.state.transport;")).isIn(FALLBACKS);
@@ -151,16 +151,6 @@ class HaproxyFallbackIT {
     }
     assertThat(last).as("a SockJS session in the stick table").isNotNull();
     return last;
-  }
-
-  private long pageOffset() {
-    Object offset = browser.js("const s = window.opshub.streamStats['ops.health']; return s ? s.offset : 0;");
-    return offset instanceof Number n ? n.longValue() : 0;
-  }
-
-  private boolean pageConnected() {
-    return "connected".equals(browser.driver.findElement(By.id("conn")).getDomAttribute("data-status"))
-        && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms");
   }
 
   /** What the proxy answers a WebSocket upgrade (sent raw: java.net.http does not send Upgrade itself). */

@@ -128,8 +128,8 @@ class HaproxyIT {
     browser.driver.get(publicUrl + "/ops");
     await("agents live on /ops through HAProxy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
         .ignoreExceptions().until(() -> browser.driver.findElements(
-            By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5 && pageOffset() > 0);
-    await("/ops connected with RTT").atMost(Duration.ofSeconds(15)).ignoreExceptions().until(this::pageConnected);
+            By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5 && browser.opsOffset("ops.health") > 0);
+    await("/ops connected with RTT").atMost(Duration.ofSeconds(15)).ignoreExceptions().until(browser::opsConnectedWithRtt);
     assertThat(browser.webSocketsCreated()).anySatisfy(url -> assertThat(url).startsWith("wss://127.0.0.1:" + httpsPort
         + "/eventbus/"));
 
@@ -139,7 +139,7 @@ class HaproxyIT {
     String survivorId = nodeId(web[survivor]);
     Set<Integer> moving = clientsOnNode(nodeId(web[victim]));
     assertThat(moving).as("clients on the node to kill").isNotEmpty();
-    long pageOffsetBefore = pageOffset();
+    long pageOffsetBefore = browser.opsOffset("ops.health");
     long killedAt = System.currentTimeMillis();
     web[victim].kill();
     awaitClientsOn(List.of(survivorId), moving, killedAt, Duration.ofSeconds(30));
@@ -147,7 +147,7 @@ class HaproxyIT {
         .max().orElseThrow();
     awaitMoreMessages(Duration.ofSeconds(20));
     await("/ops connected again").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> pageConnected() && pageOffset() > pageOffsetBefore + 1);
+        .until(() -> browser.opsConnectedWithRtt() && browser.opsOffset("ops.health") > pageOffsetBefore + 1);
     assertNoGap("after the kill");
     Reliability.record("haproxy-failover", "web-node-killed", Map.of("reconnectedMs", killReconnectedMs));
 
@@ -161,7 +161,7 @@ class HaproxyIT {
     HubProcess drained = web[survivor];
     String drainedServer = "web" + (survivor + 1);
     assertThat(clientsOnNode(survivorId)).as("clients on the node to drain").hasSize(CLIENTS);
-    long pageOffsetBeforeDrain = pageOffset();
+    long pageOffsetBeforeDrain = browser.opsOffset("ops.health");
     long termAt = System.currentTimeMillis();
     ProcessHandle.of(drained.pid()).orElseThrow().destroy();
     await("/ready 503 draining").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
@@ -191,7 +191,7 @@ class HaproxyIT {
         .max().orElseThrow();
     awaitMoreMessages(Duration.ofSeconds(20));
     await("/ops connected after the drain").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> pageConnected() && pageOffset() > pageOffsetBeforeDrain + 1);
+        .until(() -> browser.opsConnectedWithRtt() && browser.opsOffset("ops.health") > pageOffsetBeforeDrain + 1);
     assertNoGap("after the drain");
     assertThat(drained.stop(Duration.ofSeconds(20))).as("exit code of the drained node").isZero();
     Reliability.record("haproxy-failover", "web-node-drained", Map.of("markedDownMs", downAt - termAt,
@@ -252,17 +252,6 @@ class HaproxyIT {
       assertThat(((Number) e.getValue().get("gaps")).longValue()).as("/ops gaps on %s %s: %s", e.getKey(), when,
           e.getValue()).isZero();
     }
-  }
-
-  /** The last {@code ops.health} offset /ops saw, 0 before any. */
-  private long pageOffset() {
-    Object offset = browser.js("const s = window.opshub.streamStats['ops.health']; return s ? s.offset : 0;");
-    return offset instanceof Number n ? n.longValue() : 0;
-  }
-
-  private boolean pageConnected() {
-    return "connected".equals(browser.driver.findElement(By.id("conn")).getDomAttribute("data-status"))
-        && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms");
   }
 
   /** What HAProxy answers a WebSocket upgrade of SockJS session {@code session} with {@code Host} and {@code Origin}. */

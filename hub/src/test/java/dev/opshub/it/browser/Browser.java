@@ -3,6 +3,7 @@ package dev.opshub.it.browser;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -93,6 +94,19 @@ public final class Browser implements AutoCloseable {
 
   public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** True while {@code /ops} shows connected with a measured RTT. */
+  public boolean opsConnectedWithRtt() {
+    return "connected".equals(driver.findElement(By.id("conn")).getDomAttribute("data-status"))
+        && driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms");
+  }
+
+  /** The last offset {@code /ops} saw on {@code address}, 0 before any. */
+  public long opsOffset(String address) {
+    Object offset = js("const s = window.opshub && window.opshub.streamStats[arguments[0]]; return s ? s.offset : 0;",
+        address);
+    return offset instanceof Number n ? n.longValue() : 0;
   }
 
   /** Reads the console and network events gathered since the last call (the driver hands each entry out once). */

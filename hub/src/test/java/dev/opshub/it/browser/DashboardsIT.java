@@ -97,9 +97,7 @@ class DashboardsIT {
         .until(() -> offset("ops.health") > health);
     await("node health shown").atMost(LIVE).ignoreExceptions()
         .until(() -> !browser.driver.findElements(By.cssSelector("#health-nodes tbody tr")).isEmpty());
-    await("connected with a measured RTT").atMost(LIVE).ignoreExceptions().until(() ->
-        "connected".equals(browser.driver.findElement(By.id("conn")).getDomAttribute("data-status"))
-            && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms"));
+    await("connected with a measured RTT").atMost(LIVE).ignoreExceptions().until(browser::opsConnectedWithRtt);
     assertThat(browser.webSocketsCreated()).as("/ops opens the bridge").anyMatch(u -> u.contains("/eventbus/"));
   }
 

@@ -69,7 +69,7 @@ class ReconnectIT {
     await("agents live through web node 1").atMost(START).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> browser.driver.findElements(By.cssSelector("#agents .agent:not([data-state='unknown'])")).size() == 5
             && health().get("offset") instanceof Number);
-    await("connected with RTT").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(this::connectedWithRtt);
+    await("connected with RTT").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(browser::opsConnectedWithRtt);
     long snapshotsBefore = snapshots();
     long healthBefore = ((Number) health().get("offset")).longValue();
     assertThat(((String) browser.js("return window.opshub.bus.state.node;"))).isEqualTo(web1Url);
@@ -84,7 +84,7 @@ class ReconnectIT {
     await("reconnecting shown").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
         .until(() -> statuses().contains("reconnecting"));
     await("connected again, to web node 2, with RTT").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> connectedWithRtt() && web2Url.equals(browser.js("return window.opshub.bus.state.node;")));
+        .until(() -> browser.opsConnectedWithRtt() && web2Url.equals(browser.js("return window.opshub.bus.state.node;")));
     await("ops.health goes on").atMost(Duration.ofSeconds(15)).ignoreExceptions()
         .until(() -> ((Number) health().get("offset")).longValue() > healthBefore + 1);
 
@@ -142,10 +142,5 @@ class ReconnectIT {
     List<Map<String, Object>> log = (List<Map<String, Object>>) browser.js("return window.opshub.statusLog;");
     return log.stream().filter(m -> "connected".equals(m.get("status")))
         .mapToLong(m -> ((Number) m.get("at")).longValue()).max().orElseThrow();
-  }
-
-  private boolean connectedWithRtt() {
-    return "connected".equals(browser.driver.findElement(By.id("conn")).getDomAttribute("data-status"))
-        && browser.driver.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms");
   }
 }
